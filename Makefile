@@ -1,0 +1,55 @@
+# One command to serve, one to test. Each target installs what it needs first, so both
+# work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+AXE    := a11y/node_modules/axe-core/package.json
+
+.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,audit]'
+	touch $@
+
+serve: $(STAMP)
+	$(BIN)/plain-pcc serve
+
+# Debian's Chromium and its driver, when missing (installing needs root).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; \
+	  fi; \
+	fi
+
+# axe-core, at the version pinned in a11y/package-lock.json.
+$(AXE): a11y/package.json a11y/package-lock.json
+	cd a11y && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: test-unit test-a11y
+
+test-unit: $(STAMP)
+	$(BIN)/pytest tests
+
+test-a11y: $(STAMP) browser $(AXE)
+	$(BIN)/pytest a11y
+
+a11y: $(STAMP) browser $(AXE)
+	$(BIN)/plain-pcc audit
+
+check: $(STAMP)
+	$(BIN)/plain-pcc check
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests a11y bench
+	$(BIN)/ruff format --check src tests a11y bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) a11y/node_modules a11y/report .pytest_cache .coverage
