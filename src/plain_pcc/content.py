@@ -1,0 +1,318 @@
+"""The site's content: ``content/`` read and validated into pages, once, at start-up.
+
+A file the site cannot be built from stops the start with a ``ContentError`` naming the file,
+the line and what is wrong: there is never a half-working site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .dates import PartialDate
+from .prose import Prose, ProseLink
+from .source import Block, ContentError, Text, read_markdown, read_yaml
+
+REPORTS_DIR = "hmic-reports"
+_YEAR_FILE = re.compile(r"\d{4}\.yaml")
+_PATH = re.compile(r"/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+    line: int
+
+    @property
+    def internal(self) -> bool:
+        return self.url.startswith("/")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The Commissioner's response to a report, quoted in full with its attribution."""
+
+    title: str
+    date: PartialDate
+    by: str
+    prose: Prose
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    issued: PartialDate
+    issued_as: str
+    links: tuple[Link, ...]
+    statement: Statement
+    summary: Prose | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.issued.month_name}: {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        words = re.sub(r"[^a-z0-9]+", "-", self.heading.lower()).strip("-")
+        return f"report-{words}"
+
+    @property
+    def response_days(self) -> int | None:
+        return self.issued.days_until(self.statement.date)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site, at its full-mode address."""
+
+    path: str
+    title: str
+    description: str
+    template: str
+    source: Path
+    body: Prose | None = None
+    parent: str | None = None
+    reviewed: PartialDate | None = None
+    prepared: PartialDate | None = None
+    year: int | None = None
+    intro: Prose | None = None
+    reports: tuple[Report, ...] = ()
+
+    def prose(self) -> Iterator[Prose]:
+        for prose in (self.body, self.intro):
+            if prose is not None:
+                yield prose
+        for report in self.reports:
+            if report.summary is not None:
+                yield report.summary
+            yield report.statement.prose
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the templates know about the site, whatever page they render."""
+
+    name: str
+    phone: str
+    email: str
+    address: tuple[str, ...]
+    policing_notice: Prose
+    signup: Prose
+    menu: tuple[Link, ...]
+    pages: dict[str, Page] = field(repr=False)
+    section_path: str = ""
+
+    @property
+    def years(self) -> list[Page]:
+        """The reports pages, newest year first."""
+        years = [page for page in self.pages.values() if page.year is not None]
+        return sorted(years, key=lambda page: page.year or 0, reverse=True)
+
+    @property
+    def phone_uri(self) -> str:
+        return "tel:+44" + re.sub(r"\D", "", self.phone).removeprefix("0")
+
+    def breadcrumbs(self, page: Page) -> list[Page]:
+        """The pages above ``page``, from the home page down."""
+        trail = []
+        parent = page.parent
+        while parent is not None:
+            above = self.pages[parent]
+            trail.append(above)
+            parent = above.parent
+        return trail[::-1]
+
+
+def load_site(content_dir: Path) -> Site:
+    """Read and check every content file; raise ``ContentError`` on the first problem."""
+    content_dir = Path(content_dir)
+    if not content_dir.is_dir():
+        raise ContentError(content_dir, None, "the content folder does not exist")
+    settings = read_yaml(content_dir / "site.yaml")
+    pages: dict[str, Page] = {}
+    sources: dict[str, Path] = {}
+
+    def add(page: Page, line: int) -> None:
+        if page.path in pages:
+            raise ContentError(
+                page.source, line, f"address {page.path} is already used by {sources[page.path]}"
+            )
+        pages[page.path] = page
+        sources[page.path] = page.source
+
+    pages_dir = content_dir / "pages"
+    for path in sorted(pages_dir.glob("*.md")):
+        meta, body = read_markdown(path)
+        add(_read_page(path, meta, body), meta.lines.get("path", meta.line))
+    if "/" not in pages:
+        raise ContentError(pages_dir, None, "no page has the address '/' (the home page)")
+
+    section_file = content_dir / REPORTS_DIR / "index.md"
+    meta, body = read_markdown(section_file)
+    section = _read_page(section_file, meta, body, template="reports_index")
+    add(section, meta.lines.get("path", meta.line))
+    for path in sorted((content_dir / REPORTS_DIR).glob("*.yaml")):
+        if not _YEAR_FILE.fullmatch(path.name):
+            raise ContentError(
+                path, None, "a reports file is named after its year, like 2016.yaml"
+            )
+        year_page = _read_year(path, read_yaml(path), section)
+        add(year_page, 1)
+
+    site = Site(
+        name=settings.text("name"),
+        phone=settings.text("phone"),
+        email=settings.text("email"),
+        address=tuple(settings.texts("address")),
+        policing_notice=_prose(settings, "policing_notice"),
+        signup=_prose(settings, "signup"),
+        menu=tuple(_read_links(settings, "menu")),
+        pages=pages,
+        section_path=section.path,
+    )
+    settings.allow("name", "phone", "email", "address", "policing_notice", "signup", "menu")
+    _check_links(site)
+    return site
+
+
+def _read_page(path: Path, meta: Block, body: Text, template: str = "page") -> Page:
+    meta.allow("title", "path", "description", "parent", "template", "prepared", "reviewed")
+    address = meta.text("path")
+    if not _PATH.fullmatch(address):
+        meta.fail(
+            "path",
+            f"'{address}' is not a page address: use lower-case words and hyphens between "
+            "slashes, starting and ending with '/', like /cookies/",
+        )
+    if address.startswith("/text-only/"):
+        meta.fail("path", "addresses under /text-only/ are kept for the text-only mode")
+    if (chosen := meta.optional_text("template")) is not None:
+        if chosen not in ("page", "cookies"):
+            meta.fail("template", f"'{chosen}' is not a template: use page or cookies")
+        template = chosen
+    prose = Prose(body, path) if body.strip() else None
+    if prose is not None:
+        prose.require_no_main_heading()
+    return Page(
+        path=address,
+        title=meta.text("title"),
+        description=meta.text("description"),
+        template=template,
+        source=path,
+        body=prose,
+        parent=_parent(meta, address),
+        prepared=_optional_date(meta, "prepared"),
+        reviewed=_optional_date(meta, "reviewed"),
+    )
+
+
+def _parent(meta: Block, address: str) -> str | None:
+    if address == "/":
+        return None
+    parent = meta.optional_text("parent")
+    return str(parent) if parent is not None else "/"
+
+
+def _read_year(path: Path, data: Block, section: Page) -> Page:
+    data.allow("title", "description", "intro", "reports")
+    year = int(path.stem)
+    reports = tuple(_read_report(block) for block in data.blocks("reports"))
+    for report in reports:
+        if report.issued.year != year:
+            # A report belongs on the page of the year it was issued.
+            raise ContentError(
+                path, None, f"'{report.title}' was issued in {report.issued.year}, not {year}"
+            )
+    anchors = [report.anchor for report in reports]
+    if len(set(anchors)) != len(anchors):
+        raise ContentError(path, None, "two reports have the same month and title")
+    intro = _prose(data, "intro")
+    intro.require_no_main_heading()
+    return Page(
+        path=f"{section.path}hmic-reports-{year}/",
+        title=str(data.optional_text("title") or f"HMIC Reports {year}"),
+        description=data.text("description"),
+        template="reports_year",
+        source=path,
+        parent=section.path,
+        year=year,
+        intro=intro,
+        reports=tuple(sorted(reports, key=lambda report: report.issued, reverse=True)),
+    )
+
+
+def _read_report(data: Block) -> Report:
+    data.allow("title", "issued", "issued_as", "summary", "links", "statement")
+    statement = data.block("statement")
+    statement.allow("title", "date", "by", "text")
+    summary = _prose(data, "summary") if "summary" in data.fields else None
+    return Report(
+        title=data.text("title"),
+        issued=_date(data, "issued"),
+        issued_as=data.text("issued_as"),
+        summary=summary,
+        links=tuple(_read_links(data, "links")),
+        statement=Statement(
+            title=str(statement.optional_text("title") or "PCC statement"),
+            date=_date(statement, "date"),
+            by=statement.text("by"),
+            prose=_prose(statement, "text"),
+        ),
+    )
+
+
+def _read_links(data: Block, key: str) -> Iterator[Link]:
+    for item in data.blocks(key):
+        item.allow("text", "url")
+        url = item.text("url")
+        if not url.startswith("/"):
+            parts = urlsplit(url)
+            if parts.scheme not in ("https", "http", "mailto", "tel") or not (
+                parts.netloc or parts.path
+            ):
+                item.fail("url", f"'{url}' is not a web address or a page address")
+        yield Link(str(item.text("text")), str(url), item.line)
+
+
+def _prose(data: Block, key: str) -> Prose:
+    return Prose(data.text(key), data.path)
+
+
+def _date(data: Block, key: str) -> PartialDate:
+    value = data.text(key)
+    try:
+        return PartialDate.parse(value)
+    except ValueError as error:
+        data.fail(key, str(error))
+
+
+def _optional_date(data: Block, key: str) -> PartialDate | None:
+    return _date(data, key) if key in data.fields else None
+
+
+def _check_links(site: Site) -> None:
+    """Every page address the content links to must exist."""
+    targets: list[tuple[Path, ProseLink | Link]] = []
+    settings_path = site.policing_notice.path
+    targets += [(settings_path, link) for link in site.menu]
+    for prose in (site.policing_notice, site.signup):
+        targets += [(prose.path, link) for link in prose.links]
+    for page in site.pages.values():
+        if page.parent is not None and page.parent not in site.pages:
+            raise ContentError(page.source, None, f"parent page {page.parent} does not exist")
+        for prose in page.prose():
+            targets += [(page.source, link) for link in prose.links]
+        for report in page.reports:
+            targets += [(page.source, link) for link in report.links]
+    for path, link in targets:
+        url = link.url
+        if url.startswith("/") and not url.startswith("//"):
+            address = urlsplit(url).path
+            if address not in site.pages:
+                raise ContentError(
+                    path, link.line, f"the link '{link.text}' goes to {address}, which is not a page"
+                )
