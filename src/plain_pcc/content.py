@@ -64,6 +64,18 @@ class Report:
     def response_days(self) -> int | None:
         return self.issued.days_until(self.statement.date)
 
+    @property
+    def response_timing(self) -> str:
+        """When the response came, against the report (it is due within 30 days)."""
+        days = self.response_days
+        if days == 0:
+            return "the day the report was issued"
+        if days is not None:
+            return f"{days} day{'s' if days != 1 else ''} after the report was issued"
+        if (self.issued.year, self.issued.month) == (self.statement.date.year, self.statement.date.month):
+            return "the month the report was issued"
+        return f"after the report, which was issued in {self.issued.month_name}"
+
 
 @dataclass(frozen=True)
 class Page:
@@ -103,6 +115,7 @@ class Site:
     policing_notice: Prose
     signup: Prose
     menu: tuple[Link, ...]
+    footer: tuple[Link, ...]
     pages: dict[str, Page] = field(repr=False)
     section_path: str = ""
 
@@ -171,10 +184,13 @@ def load_site(content_dir: Path) -> Site:
         policing_notice=_prose(settings, "policing_notice"),
         signup=_prose(settings, "signup"),
         menu=tuple(_read_links(settings, "menu")),
+        footer=tuple(_read_links(settings, "footer")),
         pages=pages,
         section_path=section.path,
     )
-    settings.allow("name", "phone", "email", "address", "policing_notice", "signup", "menu")
+    settings.allow(
+        "name", "phone", "email", "address", "policing_notice", "signup", "menu", "footer"
+    )
     _check_links(site)
     return site
 
@@ -298,7 +314,7 @@ def _check_links(site: Site) -> None:
     """Every page address the content links to must exist."""
     targets: list[tuple[Path, ProseLink | Link]] = []
     settings_path = site.policing_notice.path
-    targets += [(settings_path, link) for link in site.menu]
+    targets += [(settings_path, link) for link in (*site.menu, *site.footer)]
     for prose in (site.policing_notice, site.signup):
         targets += [(prose.path, link) for link in prose.links]
     for page in site.pages.values():

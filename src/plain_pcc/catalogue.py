@@ -1,0 +1,99 @@
+"""The catalogue: every response the site can give, rendered and encoded at start-up, and the
+ASGI endpoint that picks one for each request by its path, cookie and Accept-Encoding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import cookie_parser
+from starlette.types import Receive, Scope, Send
+
+from . import modes, preferences
+from .preferences import Selection
+from .representations import Representation
+
+Variants = dict[Selection, Representation]
+_GET_HEAD = frozenset(("GET", "HEAD"))
+_PAGE_ALLOW = [(b"allow", b"GET, HEAD")]
+
+
+@dataclass
+class Catalogue:
+    """What the site serves, keyed the way requests look it up."""
+
+    # Page address (full or text-only) -> a representation for each preference selection.
+    pages: dict[str, Variants] = field(default_factory=dict)
+    # Fixed responses that do not depend on the visitor: static files, sitemap, robots.txt.
+    files: dict[str, Representation] = field(default_factory=dict)
+    # (status, mode name) -> the error page's variants.
+    errors: dict[tuple[int, str], Variants] = field(default_factory=dict)
+    static_urls: dict[str, str] = field(default_factory=dict)
+    # Headers for the few responses that are not pre-rendered (redirects).
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def error(self, status: int, path: str, selection: Selection) -> Representation:
+        mode, _ = modes.split(path)
+        return self.errors[(status, mode.name)][selection]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        method: str = scope["method"]
+        cookie = accept_encoding = if_none_match = None
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                # Several Cookie lines are folded into one, as RFC 9113 §8.2.3 describes.
+                cookie = value if cookie is None else cookie + b"; " + value
+            elif name == b"accept-encoding":
+                accept_encoding = value
+            elif name == b"if-none-match":
+                if_none_match = value
+        variants = self.pages.get(path)
+        if variants is not None:
+            selection = select(cookie)
+            if method in _GET_HEAD:
+                await variants[selection].send(send, method, accept_encoding, if_none_match)
+            else:
+                await self.error(405, path, selection).send(
+                    send, method, accept_encoding, None, _PAGE_ALLOW
+                )
+            return
+        fixed = self.files.get(path)
+        if fixed is not None:
+            if method in _GET_HEAD:
+                await fixed.send(send, method, accept_encoding, if_none_match)
+            else:
+                await self.error(405, path, select(cookie)).send(
+                    send, method, accept_encoding, None, _PAGE_ALLOW
+                )
+            return
+        if not path.endswith("/") and path + "/" in self.pages:
+            # A page address typed without its trailing slash. The Location is relative, so it
+            # can never name another host, whatever the request's Host header said.
+            await redirect(send, path.rsplit("/", 1)[-1] + "/", 308, self.headers)
+            return
+        await self.error(404, path, select(cookie)).send(send, method, accept_encoding, None)
+
+
+def select(cookie: bytes | None) -> Selection:
+    """The visitor's preferences from the Cookie header; anything unreadable is the default."""
+    if cookie is None:
+        return preferences.DEFAULT
+    return preferences.from_cookies(cookie_parser(cookie.decode("latin-1")))
+
+
+async def redirect(
+    send: Send, location: str, status: int, headers: list[tuple[bytes, bytes]]
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"location", location.encode("ascii")),
+                (b"content-length", b"0"),
+                (b"cache-control", b"no-store"),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})

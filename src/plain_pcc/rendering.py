@@ -1,0 +1,174 @@
+"""Rendering: every page, error page and file, in every mode and preference, built once into a
+``Catalogue`` at start-up, so that no request ever renders a template."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+from xml.etree import ElementTree
+
+from jinja2 import Environment
+
+from .catalogue import Catalogue, Variants
+from .content import Page, Site
+from .modes import FULL, MODES, TEXT, Mode
+from .preferences import FONT_SIZE, PREFERENCES, Selection, selections
+from .representations import Representation
+from .security import security_headers
+from .settings import Settings
+from .templating import create_environment
+
+HTML = "text/html; charset=utf-8"
+STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+# Pages depend on the preference cookie, so caches must revalidate and key on it.
+PAGE_HEADERS = [("Cache-Control", "no-cache"), ("Vary", "Cookie, Accept-Encoding")]
+# Static files are named by their content's hash, so a name never changes meaning.
+STATIC_HEADERS = [
+    ("Cache-Control", "public, max-age=31536000, immutable"),
+    ("Vary", "Accept-Encoding"),
+]
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    status: int
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+ERROR_PAGES = (
+    ErrorPage(400, "Bad request", ("The address or the request was not understood.",)),
+    ErrorPage(
+        403,
+        "This request was refused",
+        ("Text size can only be changed from a page of this website.",),
+    ),
+    ErrorPage(
+        404,
+        "Page not found",
+        (
+            "If you typed the web address, check it is correct.",
+            "If you pasted the web address, check you copied the entire address.",
+        ),
+    ),
+    ErrorPage(405, "This address cannot be used that way", ("The page exists, but not for this kind of request.",)),
+    ErrorPage(413, "The request was too large", ("The form sent more than this website accepts.",)),
+    ErrorPage(415, "The request was not a form", ("This address accepts only a web form.",)),
+    ErrorPage(
+        500,
+        "Sorry, there is a problem with the service",
+        ("Try again later. The problem has been recorded.",),
+    ),
+)
+
+
+def render_catalogue(site: Site, settings: Settings) -> Catalogue:
+    environment = create_environment()
+    security = security_headers(settings)
+    catalogue = Catalogue(headers=[(k.lower().encode(), v.encode()) for k, v in security])
+    _add_static(catalogue, security)
+
+    for page in site.pages.values():
+        template = environment.get_template(f"pages/{page.template}.html")
+        for mode in MODES:
+            catalogue.pages[mode.url(page.path)] = _variants(
+                lambda selection, page=page, mode=mode: template.render(
+                    _context(site, settings, catalogue, mode, selection, page)
+                ),
+                security + PAGE_HEADERS,
+            )
+
+    error_template = environment.get_template("errors/error.html")
+    for error in ERROR_PAGES:
+        for mode in MODES:
+            catalogue.errors[(error.status, mode.name)] = _variants(
+                lambda selection, error=error, mode=mode: error_template.render(
+                    _context(site, settings, catalogue, mode, selection, None, error)
+                ),
+                [*security, ("Cache-Control", "no-store"), ("Vary", "Cookie, Accept-Encoding")],
+                status=error.status,
+            )
+
+    catalogue.files["/sitemap.xml"] = Representation(
+        _sitemap(site, settings), "application/xml; charset=utf-8", [*security, *PAGE_HEADERS[:1]]
+    )
+    catalogue.files["/robots.txt"] = Representation(
+        f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n".encode(),
+        "text/plain; charset=utf-8",
+        [*security, *PAGE_HEADERS[:1]],
+    )
+    catalogue.files["/healthz"] = Representation(
+        b"ok\n", "text/plain; charset=utf-8", [*security, ("Cache-Control", "no-store")],
+        compress=False,
+    )
+    return catalogue
+
+
+def _variants(render: Any, headers: list[tuple[str, str]], status: int = 200) -> Variants:
+    return {
+        selection: Representation(render(selection).encode(), HTML, headers, status=status)
+        for selection in selections()
+    }
+
+
+def _context(
+    site: Site,
+    settings: Settings,
+    catalogue: Catalogue,
+    mode: Mode,
+    selection: Selection,
+    page: Page | None,
+    error: ErrorPage | None = None,
+) -> dict[str, Any]:
+    other = TEXT if mode.full else FULL
+    path = page.path if page is not None else None
+    return {
+        "site": site,
+        "page": page,
+        "error": error,
+        "mode": mode,
+        "selection": selection,
+        "font_size": FONT_SIZE,
+        "preferences": PREFERENCES,
+        "title": page.title if page is not None else error.title if error else "",
+        "description": page.description if page is not None else error.title if error else "",
+        "path": path,
+        "breadcrumbs": site.breadcrumbs(page) if page is not None else [],
+        # Error pages are served at any address, so their links lead to the home page.
+        "other_mode_url": other.url(path or "/"),
+        "return_to": mode.url(path or "/"),
+        "canonical": settings.base_url + path if path is not None else None,
+        "static_url": catalogue.static_urls.__getitem__,
+        "footer_links": site.footer,
+    }
+
+
+def _add_static(catalogue: Catalogue, security: list[tuple[str, str]]) -> None:
+    folder = files("plain_pcc") / "static"
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        suffix = "." + entry.name.rsplit(".", 1)[-1]
+        if suffix not in STATIC_TYPES:
+            continue
+        data = entry.read_bytes()
+        stem = entry.name.rsplit(".", 1)[0]
+        url = f"/static/{stem}.{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
+        catalogue.static_urls[entry.name] = url
+        catalogue.files[url] = Representation(data, STATIC_TYPES[suffix], security + STATIC_HEADERS)
+
+
+def _sitemap(site: Site, settings: Settings) -> bytes:
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    urlset = ElementTree.Element("urlset", xmlns=namespace)
+    for page in site.pages.values():
+        for mode in MODES:
+            url = ElementTree.SubElement(urlset, "url")
+            ElementTree.SubElement(url, "loc").text = settings.base_url + mode.url(page.path)
+    return ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+

@@ -1,0 +1,134 @@
+"""Endpoints that are not pre-rendered: the preferences form, and error answers."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from . import preferences
+from .catalogue import Catalogue, select
+from .settings import Settings
+from .security import same_site
+
+# A preferences form is a few dozen bytes; anything much larger is not one of ours.
+BODY_LIMIT = 2048
+MAX_FIELDS = 16
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class Preferences:
+    """``POST /preferences``: remember the visitor's choice in a cookie, then go back (303)."""
+
+    def __init__(self, settings: Settings, catalogue: Catalogue) -> None:
+        self.settings = settings
+        self.catalogue = catalogue
+        self.pages = frozenset(catalogue.pages)
+
+    async def post(self, request: Request) -> Response:
+        if request.method != "POST":
+            response = self.error(request, 405)
+            response.headers["allow"] = "POST"
+            return response
+        if not same_site(self.settings, dict(request.headers)):
+            return self.error(request, 403)
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != FORM_TYPE:
+            return self.error(request, 415)
+        body = await _read_limited(request, BODY_LIMIT)
+        if body is None:
+            return self.error(request, 413)
+        try:
+            fields = dict(
+                parse_qsl(
+                    body.decode("utf-8", errors="replace"),
+                    keep_blank_values=True,
+                    max_num_fields=MAX_FIELDS,
+                )
+            )
+        except ValueError:
+            return self.error(request, 413)
+
+        location = preferences.safe_return_address(
+            fields.get(preferences.RETURN_FIELD), self.pages
+        )
+        response = RedirectResponse(location, status_code=303)
+        _secure(response.headers, self.catalogue)
+        for preference in preferences.PREFERENCES:
+            # Unknown fields are ignored; an unknown value keeps the current choice.
+            choice = preference.choice(fields.get(preference.name))
+            if choice is None:
+                continue
+            if choice == preference.default:
+                # Choosing the default clears the cookie: no cookie until one is needed.
+                if request.cookies.get(preference.name) is not None:
+                    response.delete_cookie(
+                        preference.name,
+                        path="/",
+                        secure=self.settings.https,
+                        httponly=True,
+                        samesite="lax",
+                    )
+            else:
+                response.set_cookie(
+                    preference.name,
+                    choice.value,
+                    max_age=preferences.COOKIE_MAX_AGE,
+                    path="/",
+                    secure=self.settings.https,
+                    httponly=True,
+                    samesite="lax",
+                )
+        return response
+
+    def error(self, request: Request, status: int) -> Response:
+        return error_response(self.catalogue, request, status)
+
+
+def error_response(catalogue: Catalogue, request: Request, status: int) -> Response:
+    """A pre-rendered error page, in the request's mode and the visitor's preferences."""
+    cookie = request.headers.get("cookie")
+    representation = catalogue.error(
+        status, request.url.path, select(cookie.encode("latin-1") if cookie else None)
+    )
+    encoded = representation.encodings["identity"]
+    response = Response(encoded.body, status_code=status)
+    response.raw_headers = list(encoded.headers)
+    return response
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405 answers, shown as this site's error pages."""
+    assert isinstance(exc, HTTPException)
+    catalogue: Catalogue = request.app.state.catalogue
+    status = exc.status_code if (exc.status_code, "full") in catalogue.errors else 400
+    response = error_response(catalogue, request, status)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """The 500 page: no trace for the visitor; the trace goes to the log (uvicorn logs it)."""
+    return error_response(request.app.state.catalogue, request, 500)
+
+
+def _secure(headers: MutableHeaders, catalogue: Catalogue) -> None:
+    for name, value in catalogue.headers:
+        headers.append(name.decode(), value.decode())
+    headers["cache-control"] = "no-store"
+
+
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
