@@ -32,11 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("audit", help="audit the site in a browser (see a11y/README.md)", add_help=False)
 
+    commands.add_parser("check", help="check the content for accessibility problems", add_help=False)
+
     args, rest = parser.parse_known_args(argv)
+    # The audit and the checker parse their own options.
     if args.command == "audit":
         from .audit import main as audit
 
         return audit(rest)
+    if args.command == "check":
+        from .checker import main as check
+
+        return check(rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     return _serve(args)

@@ -1,0 +1,1 @@
+"""The browser accessibility audit: matrix, browser, axe runner, checks and reports."""

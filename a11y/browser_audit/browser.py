@@ -1,0 +1,181 @@
+"""Headless Chromium through Selenium, and visiting a matrix cell as a visitor would."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.wait import WebDriverWait
+
+from .matrix import PREFERENCES, Cell, Preference, Viewport
+
+CHROMIUM = Path(os.environ.get("PLAIN_PCC_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("PLAIN_PCC_CHROMEDRIVER", "/usr/bin/chromedriver"))
+
+# The machine has no general network: without these Chromium keeps dialling Google's services.
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+)
+DEFAULT_FONT_PX = 16
+DEFAULT_FIXED_FONT_PX = 13
+PREFERENCES_FORM = 'form[action="/preferences"]'
+
+
+class VisitError(RuntimeError):
+    """The cell could not be set up (page did not load, preference form missing or inert)."""
+
+
+def start_chromium(*, javascript: bool = True) -> WebDriver:
+    """A fresh headless Chromium with an empty profile; the driver is never downloaded."""
+    # Selenium Manager would otherwise look for a driver online when the paths are wrong.
+    os.environ.setdefault("SE_OFFLINE", "true")
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            raise FileNotFoundError(f"{path} is missing: install Debian's chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='a11y-chromium-')}")
+    if not javascript:
+        # The site promises everything works without JavaScript; its visitors may have it off.
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def browser_version(driver: WebDriver) -> str:
+    return str(driver.capabilities.get("browserVersion", "unknown"))
+
+
+def set_viewport(driver: WebDriver, viewport: Viewport) -> None:
+    """Exact CSS viewport size, independent of window decorations and minimum window sizes."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": viewport.width,
+            "height": viewport.height,
+            "deviceScaleFactor": 1,
+            "mobile": False,
+        },
+    )
+
+
+def set_browser_text_size(driver: WebDriver, percent: int) -> None:
+    """The browser's own text-size setting (Chrome: Settings > Appearance > Font size)."""
+    driver.execute_cdp_cmd(
+        "Page.setFontSizes",
+        {
+            "fontSizes": {
+                "standard": DEFAULT_FONT_PX * percent // 100,
+                "fixed": DEFAULT_FIXED_FONT_PX * percent // 100,
+            }
+        },
+    )
+
+
+@dataclass
+class Page:
+    """A loaded page in a known cell, with how long getting there took."""
+
+    driver: WebDriver
+    cell: Cell
+    url: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def url_for(base_url: str, route: str) -> str:
+    return base_url.rstrip("/") + route
+
+
+def load(driver: WebDriver, url: str) -> None:
+    driver.get(url)
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
+def pressed_value(driver: WebDriver, preference: Preference) -> str | None:
+    """The value whose button the site marks ``aria-pressed="true"``."""
+    buttons = driver.find_elements(
+        By.CSS_SELECTOR,
+        f'{PREFERENCES_FORM} button[name="{preference.field}"][aria-pressed="true"]',
+    )
+    return buttons[0].get_attribute("value") if len(buttons) == 1 else None
+
+
+def choose(driver: WebDriver, preference: Preference, value: str) -> None:
+    """Press the site's own button for ``value`` and wait for the 303 to land back on the page.
+
+    This is what a visitor does, and it works with JavaScript off, so the same code serves both
+    browsers.
+    """
+    selector = f'{PREFERENCES_FORM} button[name="{preference.field}"][value="{value}"]'
+    buttons = driver.find_elements(By.CSS_SELECTOR, selector)
+    if not buttons:
+        raise VisitError(f"no {preference.name} button {selector!r} on {driver.current_url}")
+    before = driver.find_element(By.TAG_NAME, "html")
+    buttons[0].click()
+    try:
+        WebDriverWait(driver, 10).until(EC.staleness_of(before))
+        WebDriverWait(driver, 10).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+    except TimeoutException as exc:
+        raise VisitError(f"pressing {value!r} on {driver.current_url} loaded no page") from exc
+
+
+def apply_preferences(
+    driver: WebDriver, cell: Cell, preferences: tuple[Preference, ...] = PREFERENCES
+) -> None:
+    for preference in preferences:
+        wanted = cell.preference(preference.field)
+        # A visitor already at the value they want does not press its button again.
+        if pressed_value(driver, preference) != wanted:
+            choose(driver, preference, wanted)
+        if pressed_value(driver, preference) != wanted:
+            raise VisitError(
+                f"after choosing {preference.name} {wanted!r} on {driver.current_url} the site "
+                f"marks {pressed_value(driver, preference)!r} as pressed"
+            )
+
+
+def visit(driver: WebDriver, base_url: str, cell: Cell) -> Page:
+    """A fresh visit: no cookies from earlier tests, the cell's viewport and preferences."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    # Every site's cookies, not just the current page's: no preference leaks between tests.
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    set_viewport(driver, cell.viewport)
+    url = url_for(base_url, cell.route)
+    load(driver, url)
+    width = driver.execute_script("return window.innerWidth")
+    if width != cell.viewport.width:
+        raise VisitError(f"viewport is {width} CSS px wide, wanted {cell.viewport.width}")
+    timings["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    apply_preferences(driver, cell)
+    timings["preferences"] = time.perf_counter() - start
+    return Page(driver=driver, cell=cell, url=url, timings=timings)

@@ -1,0 +1,18 @@
+// WCAG 1.4.10: does the page scroll sideways, and which outermost boxes stick out?
+const root = document.documentElement;
+const width = root.clientWidth;
+const result = { width, scrollWidth: root.scrollWidth, offenders: [] };
+if (root.scrollWidth <= width) return result;
+const sticksOut = (el) => el.getBoundingClientRect().right > width + 1;
+for (const el of document.body.querySelectorAll('*')) {
+  if (!isRendered(el) || isVisuallyHidden(el) || !sticksOut(el)) continue;
+  const parent = el.parentElement;
+  if (parent && parent !== document.body && sticksOut(parent)) continue;
+  const r = el.getBoundingClientRect();
+  result.offenders.push({
+    selector: cssPath(el),
+    detail: `${describeEl(el)} reaches ${Math.round(r.right)} px in a ${width} px viewport`,
+  });
+  if (result.offenders.length >= 10) break;
+}
+return result;
