@@ -25,14 +25,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default=os.environ.get(f"{PREFIX}HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get(f"{PREFIX}PORT", "8000")))
     serve.add_argument("--content", type=Path, help="content folder (default: ./content)")
-    serve.add_argument(
-        "--workers", type=int, default=int(os.environ.get(f"{PREFIX}WORKERS", "1"))
-    )
+    serve.add_argument("--workers", type=int, default=int(os.environ.get(f"{PREFIX}WORKERS", "1")))
     serve.add_argument("--reload", action="store_true", help="restart when code or content change")
 
-    commands.add_parser("audit", help="audit the site in a browser (see a11y/README.md)", add_help=False)
+    commands.add_parser(
+        "audit", help="audit the site in a browser (see a11y/README.md)", add_help=False
+    )
 
-    commands.add_parser("check", help="check the content for accessibility problems", add_help=False)
+    commands.add_parser(
+        "check", help="check the content for accessibility problems", add_help=False
+    )
 
     args, rest = parser.parse_known_args(argv)
     # The audit and the checker parse their own options.

@@ -72,7 +72,10 @@ class Report:
             return "the day the report was issued"
         if days is not None:
             return f"{days} day{'s' if days != 1 else ''} after the report was issued"
-        if (self.issued.year, self.issued.month) == (self.statement.date.year, self.statement.date.month):
+        if (self.issued.year, self.issued.month) == (
+            self.statement.date.year,
+            self.statement.date.month,
+        ):
             return "the month the report was issued"
         return f"after the report, which was issued in {self.issued.month_name}"
 
@@ -170,9 +173,7 @@ def load_site(content_dir: Path) -> Site:
     add(section, meta.lines.get("path", meta.line))
     for path in sorted((content_dir / REPORTS_DIR).glob("*.yaml")):
         if not _YEAR_FILE.fullmatch(path.name):
-            raise ContentError(
-                path, None, "a reports file is named after its year, like 2016.yaml"
-            )
+            raise ContentError(path, None, "a reports file is named after its year, like 2016.yaml")
         year_page = _read_year(path, read_yaml(path), section)
         add(year_page, 1)
 
@@ -330,5 +331,7 @@ def _check_links(site: Site) -> None:
             address = urlsplit(url).path
             if address not in site.pages:
                 raise ContentError(
-                    path, link.line, f"the link '{link.text}' goes to {address}, which is not a page"
+                    path,
+                    link.line,
+                    f"the link '{link.text}' goes to {address}, which is not a page",
                 )

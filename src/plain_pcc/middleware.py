@@ -16,7 +16,9 @@ _UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 
 def _printable(text: str) -> str:
     # A path is attacker-controlled: escape anything that could forge or split a log line.
-    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode() or "?", text)
+    return _UNPRINTABLE.sub(
+        lambda match: match.group().encode("unicode_escape").decode() or "?", text
+    )
 
 
 class AccessLog:

@@ -50,7 +50,11 @@ FONT_SIZE = Preference(
     purpose="Remembers the text size you chose, so every page shows text at that size.",
     # Extra large is 200% of normal (WCAG technique G178); the stylesheets map each to a root
     # font size so that all text, set in rem and em, scales with it.
-    choices=(Choice("normal", "Normal"), Choice("large", "Large"), Choice("extra-large", "Extra large")),
+    choices=(
+        Choice("normal", "Normal"),
+        Choice("large", "Large"),
+        Choice("extra-large", "Extra large"),
+    ),
 )
 
 PREFERENCES: tuple[Preference, ...] = (FONT_SIZE,)

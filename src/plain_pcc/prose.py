@@ -97,11 +97,7 @@ class Prose:
 
     @property
     def paragraphs(self) -> list[str]:
-        return [
-            token.content
-            for token in self.tokens
-            if token.type == "inline" and token.content
-        ]
+        return [token.content for token in self.tokens if token.type == "inline" and token.content]
 
     @property
     def headings(self) -> list[Heading]:

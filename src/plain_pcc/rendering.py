@@ -9,8 +9,6 @@ from importlib.resources import files
 from typing import Any
 from xml.etree import ElementTree
 
-from jinja2 import Environment
-
 from .catalogue import Catalogue, Variants
 from .content import Page, Site
 from .modes import FULL, MODES, TEXT, Mode
@@ -56,7 +54,11 @@ ERROR_PAGES = (
             "If you pasted the web address, check you copied the entire address.",
         ),
     ),
-    ErrorPage(405, "This address cannot be used that way", ("The page exists, but not for this kind of request.",)),
+    ErrorPage(
+        405,
+        "This address cannot be used that way",
+        ("The page exists, but not for this kind of request.",),
+    ),
     ErrorPage(413, "The request was too large", ("The form sent more than this website accepts.",)),
     ErrorPage(415, "The request was not a form", ("This address accepts only a web form.",)),
     ErrorPage(
@@ -103,7 +105,9 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
         [*security, *PAGE_HEADERS[:1]],
     )
     catalogue.files["/healthz"] = Representation(
-        b"ok\n", "text/plain; charset=utf-8", [*security, ("Cache-Control", "no-store")],
+        b"ok\n",
+        "text/plain; charset=utf-8",
+        [*security, ("Cache-Control", "no-store")],
         compress=False,
     )
     return catalogue
@@ -169,6 +173,3 @@ def _sitemap(site: Site, settings: Settings) -> bytes:
             url = ElementTree.SubElement(urlset, "url")
             ElementTree.SubElement(url, "loc").text = settings.base_url + mode.url(page.path)
     return ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-

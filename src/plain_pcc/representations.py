@@ -82,12 +82,16 @@ class Representation:
             return
         encoded = self.encodings[coding]
         if if_none_match is not None and self.status == 200 and _matches(if_none_match, encoded):
-            await send({"type": "http.response.start", "status": 304, "headers": encoded.not_modified})
+            await send(
+                {"type": "http.response.start", "status": 304, "headers": encoded.not_modified}
+            )
             await send({"type": "http.response.body", "body": b""})
             return
         headers = encoded.headers if extra is None else [*encoded.headers, *extra]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else encoded.body})
+        await send(
+            {"type": "http.response.body", "body": b"" if method == "HEAD" else encoded.body}
+        )
 
 
 def _matches(if_none_match: bytes, encoded: Encoded) -> bool:

@@ -15,10 +15,26 @@ CONTENT_SECURITY_POLICY = (
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
-        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
-        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
-        "sync-xhr", "usb", "xr-spatial-tracking", "interest-cohort", "browsing-topics",
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+        "interest-cohort",
+        "browsing-topics",
     )
 )
 
@@ -53,6 +69,8 @@ def same_site(settings: Settings, headers: dict[str, str]) -> bool:
     if origin == settings.base_url:
         return True
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and (
-        parts.netloc == headers.get("host")
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and (parts.netloc == headers.get("host"))
     )

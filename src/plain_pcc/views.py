@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse, Response
 
 from . import preferences
 from .catalogue import Catalogue, select
-from .settings import Settings
 from .security import same_site
+from .settings import Settings
 
 # A preferences form is a few dozen bytes; anything much larger is not one of ours.
 BODY_LIMIT = 2048
@@ -52,9 +52,7 @@ class Preferences:
         except ValueError:
             return self.error(request, 413)
 
-        location = preferences.safe_return_address(
-            fields.get(preferences.RETURN_FIELD), self.pages
-        )
+        location = preferences.safe_return_address(fields.get(preferences.RETURN_FIELD), self.pages)
         response = RedirectResponse(location, status_code=303)
         _secure(response.headers, self.catalogue)
         for preference in preferences.PREFERENCES:
