@@ -22,7 +22,8 @@ def check_page(html: str) -> BeautifulSoup:
     soup = BeautifulSoup(html, "html5lib")
 
     root = soup.find("html")
-    assert root is not None and root.get("lang") == "en-GB", "html lang must be en-GB"
+    assert root is not None
+    assert root.get("lang") == "en-GB", "html lang must be en-GB"
     headings = soup.find_all("h1")
     assert len(headings) == 1, f"expected one h1, found {len(headings)}"
     h1 = headings[0].get_text(" ", strip=True)
@@ -30,9 +31,8 @@ def check_page(html: str) -> BeautifulSoup:
     assert title.startswith(h1), f"title {title!r} does not begin with the h1 {h1!r}"
 
     focusable = soup.find(["a", "button", "input", "select", "textarea"])
-    assert focusable is not None and focusable.get("href") == "#main-content", (
-        "the first focusable element must be the skip link"
-    )
+    assert focusable is not None
+    assert focusable.get("href") == "#main-content", "the skip link must be focusable first"
     assert focusable.get_text(strip=True) == "Skip to main content"
     mains = soup.find_all("main")
     assert len(mains) == 1, f"expected one main, found {len(mains)}"

@@ -333,5 +333,5 @@ def _check_links(site: Site) -> None:
                 raise ContentError(
                     path,
                     link.line,
-                    f"the link '{link.text}' goes to {address}, which is not a page",
+                    f"the link '{link.text}' goes to {address}: no such page",
                 )

@@ -79,7 +79,7 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
         template = environment.get_template(f"pages/{page.template}.html")
         for mode in MODES:
             catalogue.pages[mode.url(page.path)] = _variants(
-                lambda selection, page=page, mode=mode: template.render(
+                lambda selection, page=page, mode=mode, template=template: template.render(
                     _context(site, settings, catalogue, mode, selection, page)
                 ),
                 security + PAGE_HEADERS,
@@ -172,4 +172,5 @@ def _sitemap(site: Site, settings: Settings) -> bytes:
         for mode in MODES:
             url = ElementTree.SubElement(urlset, "url")
             ElementTree.SubElement(url, "loc").text = settings.base_url + mode.url(page.path)
-    return ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
