@@ -1,29 +1,261 @@
-"""Every route, in every mode and preference: status, type and the page check."""
+"""The site as a visitor meets it: every page in every mode and preference, and what each
+page must carry."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from bs4 import BeautifulSoup
 
 from plain_pcc.app import create_app
-from plain_pcc.preferences import selections
+from plain_pcc.modes import TEXT
+from plain_pcc.preferences import Selection, selections
 from plain_pcc.settings import Settings
 
-from .conftest import CONTENT, CheckedClient
+from .conftest import CONTENT, FIXTURES, CheckedClient
 
+# The route table comes from the app itself, so a new page is covered with no new test code.
 _APP = create_app(Settings(content_dir=CONTENT, access_log=False))
 PAGES = sorted(_APP.state.catalogue.pages)
+FULL_PAGES = [path for path in PAGES if not path.startswith(TEXT.prefix + "/")]
 SELECTIONS = selections()
+REPORTS = "/finance-reporting/publications/hmic-reports/hmic-reports-2016/"
+
+
+def soup(client: CheckedClient, path: str) -> BeautifulSoup:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return BeautifulSoup(response.text, "html5lib")
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @pytest.mark.parametrize("selection", SELECTIONS, ids=[s.id for s in SELECTIONS])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_renders_in_every_preference(client: CheckedClient, path: str, selection) -> None:
-    cookies = {p.name: c.value for p, c in selection.pairs()}
-    client.cookies.update(cookies)
+def test_page_renders_in_every_preference(
+    client: CheckedClient, path: str, selection: Selection
+) -> None:
+    client.cookies.update({p.name: c.value for p, c in selection.pairs()})
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    html = response.text
+    page = BeautifulSoup(response.text, "html5lib")
     for preference, choice in selection.pairs():
-        assert f'class="font-size-{choice.value}"' in html
-        assert f'value="{choice.value}" aria-pressed="true"' in html
+        assert f"font-size-{choice.value}" in page.html["class"]
+        pressed = page.select(f'button[name="{preference.name}"][aria-pressed="true"]')
+        assert [button["value"] for button in pressed] == [choice.value]
+
+
+@pytest.mark.parametrize("path", FULL_PAGES)
+def test_both_modes_carry_the_same_main_content(client: CheckedClient, path: str) -> None:
+    full = soup(client, path).main
+    text = soup(client, TEXT.url(path)).main
+    assert full is not None
+    assert text is not None
+    assert words(full.get_text(" ")) == words(text.get_text(" "))
+
+
+@pytest.mark.parametrize("path", FULL_PAGES)
+def test_mode_links_lead_to_the_same_page(client: CheckedClient, path: str) -> None:
+    full = soup(client, path)
+    assert full.find("a", string="View text only version")["href"] == TEXT.url(path)
+    text = soup(client, TEXT.url(path))
+    assert text.find("a", string="View full website")["href"] == path
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith(TEXT.prefix + "/")])
+def test_text_only_pages_have_no_images_and_stay_text_only(
+    client: CheckedClient, path: str
+) -> None:
+    page = soup(client, path)
+    assert not page.find_all("img")
+    for link in page.find_all("a", href=True):
+        href = link["href"]
+        if href.startswith("/") and link.get_text() != "View full website":
+            assert href.startswith(TEXT.prefix + "/"), f"{link.get_text()!r} leaves text-only"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_the_site_chrome(client: CheckedClient, path: str) -> None:
+    page = soup(client, path)
+    assert page.select_one('meta[name="viewport"]')["content"] == (
+        "width=device-width, initial-scale=1"
+    )
+    header = page.header
+    assert header.select_one('a[href="tel:+441245291600"]').get_text() == "01245 291600"
+    assert header.select_one('a[href="mailto:pfcc@essex.police.uk"]')
+    form = header.select_one('form[action="/preferences"][method="post"]')
+    assert form.select_one('input[name="return_to"]')["value"] == path
+    assert page.select_one('nav[aria-label="Main"] [aria-current="page"]') is not None
+    footer = page.footer
+    assert "Kelvedon Park" in footer.address.get_text()
+    assert "CM8 3HB" in footer.address.get_text()
+    assert "operational policing or a crime" in footer.get_text()
+    assert footer.find("a", string=re.compile("email notifications"))
+    footer_links = [a.get_text() for a in footer.select(".footer-links a")]
+    assert footer_links == ["Accessibility statement", "Cookies"]
+
+
+def test_reports_page_shows_every_statement_paragraph_of_the_seed(
+    client: CheckedClient,
+) -> None:
+    seed = (FIXTURES / "seed-hmic-reports-2016.txt").read_text(encoding="utf-8")
+    content = seed.split("\nHMIC Reports 2016\n", 1)[1].split("\nPFCC for Essex, Kelvedon")[0]
+    paragraphs = [
+        words(line)
+        for line in content.splitlines()
+        # Long lines are the page's paragraphs; the one ambiguous link is reworded on purpose.
+        if len(line) > 60 and "the link here" not in line
+    ]
+    assert len(paragraphs) > 40
+    for path in (REPORTS, TEXT.url(REPORTS)):
+        text = words(soup(client, path).main.get_text(" "))
+        missing = [paragraph for paragraph in paragraphs if paragraph not in text]
+        assert not missing, f"{path} lacks: {missing[:2]}"
+
+
+def test_reports_page_has_five_reports_with_dates_and_attributed_statements(
+    client: CheckedClient,
+) -> None:
+    page = soup(client, REPORTS)
+    sections = page.select("main section.report")
+    assert [section.h2.get_text() for section in sections] == [
+        "November 2016: HMIC PEEL Police Efficiency 2016",
+        "July 2016: HMIC PEEL Police Effectiveness 2015 (Vulnerability) revisit",
+        "March 2016: HMIC National Child Protection Inspections – Inspection of Essex Police",
+        "February 2016: HMIC Report into Effectiveness of Essex Police",
+        "February 2016: HMIC Report into Leadership of Essex Police",
+    ]
+    for section in sections:
+        assert section["aria-labelledby"] == section.h2["id"]
+        assert [time["datetime"] for time in section.find_all("time")]
+        figure = section.find("figure")
+        assert figure.blockquote.find("p")
+        assert "Commissioner for Essex" in figure.figcaption.get_text()
+        for link in section.select(".report-links a"):
+            assert link["href"].startswith("https://")
+            assert "inspectorate" in link.get_text()
+    first = sections[0]
+    assert [t["datetime"] for t in first.find_all("time")] == ["2016-11-03", "2016-11-03"]
+    assert "the day the report was issued" in first.get_text()
+    assert page.find("nav", attrs={"aria-labelledby": "contents-heading"})
+
+
+def test_no_link_says_only_here(client: CheckedClient) -> None:
+    for path in PAGES:
+        for link in soup(client, path).find_all("a"):
+            assert words(link.get_text()).lower() not in {"here", "click here", "link", "more"}
+
+
+def test_menu_lists_the_year_pages_and_marks_the_current_one(client: CheckedClient) -> None:
+    menu = soup(client, REPORTS).select_one('nav[aria-label="Main"]')
+    assert [a.get_text() for a in menu.find_all("a")] == [
+        "Home",
+        "HMIC reports",
+        "HMIC Reports 2016",
+        "Accessibility statement",
+        "Cookies",
+    ]
+    assert menu.select_one('[aria-current="page"]').get_text() == "HMIC Reports 2016"
+
+
+def test_breadcrumbs_lead_home_through_the_section(client: CheckedClient) -> None:
+    crumbs = soup(client, TEXT.url(REPORTS)).select_one('nav[aria-label="Breadcrumb"]')
+    assert [(a.get_text(), a["href"]) for a in crumbs.find_all("a")] == [
+        ("Home", "/text-only/"),
+        ("HMIC reports", "/text-only/finance-reporting/publications/hmic-reports/"),
+    ]
+    assert crumbs.select_one('[aria-current="page"]').get_text() == "HMIC Reports 2016"
+    assert soup(client, "/").select_one('nav[aria-label="Breadcrumb"]') is None
+
+
+def test_section_index_lists_the_years(client: CheckedClient) -> None:
+    page = soup(client, "/finance-reporting/publications/hmic-reports/")
+    years = page.select("main ul.years a")
+    assert [(a.get_text(), a["href"]) for a in years] == [("HMIC Reports 2016", REPORTS)]
+
+
+def test_cookies_page_describes_the_cookie_and_offers_a_reset(client: CheckedClient) -> None:
+    client.cookies.set("font_size", "large")
+    page = soup(client, "/cookies/")
+    row = page.select_one("main table tbody tr")
+    assert row.code.get_text() == "font_size"
+    assert "1 year" in row.get_text()
+    assert "Text size: Large" in words(page.main.get_text(" "))
+    reset = page.select_one('main form[action="/preferences"]')
+    assert reset.select_one('input[name="font_size"]')["value"] == "normal"
+    assert reset.select_one('input[name="return_to"]')["value"] == "/cookies/"
+
+
+def test_accessibility_statement_follows_the_public_sector_model(client: CheckedClient) -> None:
+    text = words(soup(client, "/accessibility-statement/").main.get_text(" "))
+    for part in (
+        "Compliance status",
+        "Web Content Accessibility Guidelines version 2.2 AA standard",
+        "Enforcement procedure",
+        "Equality Advisory and Support Service",
+        "Reporting accessibility problems",
+        "pfcc@essex.police.uk",
+        "This statement was prepared on",
+        "It was last reviewed on",
+    ):
+        assert part in text
+
+
+@pytest.mark.parametrize(
+    ("path", "mode_link"),
+    [("/no-such-page/", "View text only version"), ("/text-only/no-such/", "View full website")],
+)
+def test_unknown_address_is_a_404_page_in_its_mode(
+    client: CheckedClient, path: str, mode_link: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    page = BeautifulSoup(response.text, "html5lib")
+    assert page.h1.get_text() == "Page not found"
+    assert page.find("a", string=mode_link)
+    assert "no-such" not in response.text
+
+
+def test_post_to_a_page_is_a_405_page(client: CheckedClient) -> None:
+    response = client.post(REPORTS)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "Traceback" not in response.text
+
+
+def test_get_on_the_form_address_is_a_405_page(client: CheckedClient) -> None:
+    response = client.get("/preferences")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
+def test_page_address_without_its_slash_redirects_relatively(client: CheckedClient) -> None:
+    response = client.get("/finance-reporting/publications/hmic-reports")
+    assert response.status_code == 308
+    assert response.headers["location"] == "hmic-reports/"
+
+
+def test_health_robots_and_sitemap(client: CheckedClient) -> None:
+    assert client.get("/healthz").text == "ok\n"
+    robots = client.get("/robots.txt").text
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.headers["content-type"] == "application/xml; charset=utf-8"
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap.text)
+    assert sorted(location.removeprefix("http://127.0.0.1:8000") for location in locations) == (
+        PAGES
+    )
+
+
+def test_pages_ship_no_script_and_no_inline_style() -> None:
+    templates = Path(__file__).resolve().parents[1] / "src" / "plain_pcc" / "templates"
+    for template in templates.rglob("*.html"):
+        source = template.read_text()
+        assert "<script" not in source
+        assert "style=" not in source
+        assert "|safe" not in source
