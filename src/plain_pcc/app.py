@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     preferences = Preferences(settings, catalogue)
 
     routes = [
-        Route("/preferences", preferences.post, name="preferences"),
+        Route("/preferences", preferences, name="preferences"),
         # Everything else is looked up in the catalogue: pages, files, and the 404 page.
         Route("/{path:path}", catalogue, name="catalogue"),
     ]

@@ -8,6 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from . import preferences
 from .catalogue import Catalogue, select
@@ -27,6 +28,12 @@ class Preferences:
         self.settings = settings
         self.catalogue = catalogue
         self.pages = frozenset(catalogue.pages)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # An ASGI app, not a function endpoint: Starlette gives a function endpoint GET and HEAD
+        # only, so a POST fell through to the catalogue's 404 and a GET never got this 405.
+        response = await self.post(Request(scope, receive))
+        await response(scope, receive, send)
 
     async def post(self, request: Request) -> Response:
         if request.method != "POST":
