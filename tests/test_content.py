@@ -3,6 +3,7 @@ its file, line and reason."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -220,3 +221,22 @@ def test_missing_content_folder_is_refused(tmp_path: Path) -> None:
 def test_error_text_has_file_and_line(content: Path) -> None:
     path = edit(content, YEAR, "    issued: 2016-11-03", "    issued: soon")
     assert str(broken(content)).startswith(f"{path}:{line_of(path, 'issued: soon')}: ")
+
+
+# The accessibility statement's text, by the date it was last reviewed. A change to the text
+# without a new review date fails here: update 'reviewed' in the statement's fields and the
+# "last reviewed on" sentence, then record the new text's hash under the new date.
+STATEMENT_REVIEWS = {"2026-11-25": "3e34a2ee96d912da"}
+
+
+def test_accessibility_statement_changes_only_with_a_new_review_date() -> None:
+    page = load_site(CONTENT).pages["/accessibility-statement/"]
+    assert page.body is not None
+    assert page.reviewed is not None
+    assert page.prepared is not None
+    digest = hashlib.sha256(page.body.source.encode()).hexdigest()[:16]
+    assert STATEMENT_REVIEWS.get(page.reviewed.iso) == digest, (
+        "the accessibility statement changed without a new review date"
+    )
+    assert f"It was last reviewed on {page.reviewed.text}." in page.body.source
+    assert f"This statement was prepared on {page.prepared.text}." in page.body.source
