@@ -111,10 +111,13 @@ def url_for(base_url: str, route: str) -> str:
 
 
 def load(driver: WebDriver, url: str) -> None:
+    # WebDriver's navigation returns once the load event has fired.
     driver.get(url)
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
+
+
+def _wait(driver: WebDriver) -> WebDriverWait[WebDriver]:
+    # Pages on loopback arrive in milliseconds; Selenium's default half-second poll dominates.
+    return WebDriverWait(driver, 10, poll_frequency=0.01)
 
 
 def pressed_value(driver: WebDriver, preference: Preference) -> str | None:
@@ -139,8 +142,8 @@ def choose(driver: WebDriver, preference: Preference, value: str) -> None:
     before = driver.find_element(By.TAG_NAME, "html")
     buttons[0].click()
     try:
-        WebDriverWait(driver, 10).until(EC.staleness_of(before))
-        WebDriverWait(driver, 10).until(
+        _wait(driver).until(EC.staleness_of(before))
+        _wait(driver).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
     except TimeoutException as exc:
@@ -157,8 +160,9 @@ def apply_preferences(
             choose(driver, preference, wanted)
         if pressed_value(driver, preference) != wanted:
             raise VisitError(
-                f"after choosing {preference.name} {wanted!r} on {driver.current_url} the site "
-                f"marks {pressed_value(driver, preference)!r} as pressed"
+                f"after choosing {preference.name} {wanted!r} the browser shows "
+                f"{driver.current_url} ({driver.title!r}), where "
+                f"{pressed_value(driver, preference)!r} is marked pressed"
             )
 
 
