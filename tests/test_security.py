@@ -206,6 +206,8 @@ def test_500_page_keeps_the_text_only_mode(hardened: CheckedClient) -> None:
         ({"origin": "ftp://testserver", "host": "testserver"}, False),
         ({"origin": "http://127.0.0.1:8000.evil.example"}, False),
         ({"sec-fetch-site": "same-origin", "origin": "https://evil.example"}, False),
+        ({"origin": "http://[::1", "host": "[::1"}, False),
+        ({"origin": "http://[evil", "host": "testserver"}, False),
     ],
 )
 def test_same_site(settings: Settings, headers: dict[str, str], allowed: bool) -> None:

@@ -129,8 +129,17 @@ def test_redirects_back_to_the_same_page_in_the_same_mode(client: CheckedClient,
         {"sec-fetch-site": "cross-site"},
         {"sec-fetch-site": "same-site"},
         {"sec-fetch-site": "cross-site", "origin": "http://testserver"},
+        {"origin": "http://[::1"},
     ],
-    ids=["origin", "opaque-origin", "lookalike-origin", "cross-site", "same-site", "both"],
+    ids=[
+        "origin",
+        "opaque-origin",
+        "lookalike-origin",
+        "cross-site",
+        "same-site",
+        "both",
+        "malformed-origin",
+    ],
 )
 def test_cross_site_post_is_refused_and_changes_nothing(
     client: CheckedClient, headers: dict[str, str]

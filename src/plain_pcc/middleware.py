@@ -11,14 +11,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .catalogue import Catalogue, select
 
 logger = logging.getLogger("plain_pcc.access")
-_UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
+# Everything but visible ASCII, and the quote and backslash that delimit and escape the path.
+_UNPRINTABLE = re.compile(r'[^\x21-\x7e]|["\\]')
+# What may follow the host in a Host header (RFC 9110 §7.2): nothing, or a port.
+_PORT = re.compile(rb"(?::[0-9]{0,5})?")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _printable(text: str) -> str:
-    # A path is attacker-controlled: escape anything that could forge or split a log line.
-    return _UNPRINTABLE.sub(
-        lambda match: match.group().encode("unicode_escape").decode() or "?", text
-    )
+    # A path is attacker-controlled: escaped, it cannot split a log line, forge a field after
+    # its closing quote (a space or a quote), or send terminal escapes to whoever reads the log.
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 class AccessLog:
@@ -84,8 +93,10 @@ class HostCheck:
 
 
 def _hostname(host: bytes) -> bytes:
-    """The host part of a Host header: without its port, lower-cased."""
+    """The host part of a Host header: without its port, lower-cased; empty when malformed.
+
+    ``[::1`` or ``[::1]evil.example`` is not ``[::1]``: only a port may follow the host.
+    """
     host = host.lower()
-    if host.startswith(b"["):
-        return host.split(b"]", 1)[0] + b"]"
-    return host.split(b":", 1)[0]
+    end = host.find(b"]") + 1 if host.startswith(b"[") else len(host.split(b":", 1)[0])
+    return host[:end] if end and _PORT.fullmatch(host, end) else b""

@@ -68,7 +68,10 @@ def same_site(settings: Settings, headers: dict[str, str]) -> bool:
         return True
     if origin == settings.base_url:
         return True
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # "http://[::1" and the like: not an origin a browser sends
+        return False
     return (
         parts.scheme in ("http", "https")
         and bool(parts.netloc)
