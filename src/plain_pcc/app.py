@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from .checker import require_no_errors
 from .content import load_site
 from .middleware import AccessLog, HostCheck
 from .rendering import render_catalogue
@@ -22,6 +23,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings = Settings.from_env(os.environ)
     # 1. Content is read and checked first: a broken file stops the start, before any socket.
     site = load_site(settings.content_dir)
+    # The content checker's errors (vague link text, skipped headings...) stop it too; its
+    # warnings are logged.
+    require_no_errors(site)
     # 2. Every page in every mode and preference is rendered and compressed once, here.
     catalogue = render_catalogue(site, settings)
     preferences = Preferences(settings, catalogue)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .checker import require_no_errors
 from .content import load_site
 from .settings import PREFIX, Settings, SettingsError
 from .source import ContentError
@@ -59,7 +60,7 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ[f"{PREFIX}CONTENT_DIR"] = str(args.content.resolve())
     try:
         settings = Settings.from_env(os.environ)
-        load_site(settings.content_dir)
+        require_no_errors(load_site(settings.content_dir))
     except (ContentError, SettingsError) as error:
         print(f"plain-pcc: cannot start: {error}", file=sys.stderr)
         return 2
