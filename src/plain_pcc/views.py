@@ -40,7 +40,7 @@ class Preferences:
             response = self.error(request, 405)
             response.headers["allow"] = "POST"
             return response
-        if not same_site(self.settings, dict(request.headers)):
+        if not same_site(self.settings, _first_values(request)):
             return self.error(request, 403)
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != FORM_TYPE:
@@ -97,7 +97,11 @@ def error_response(catalogue: Catalogue, request: Request, status: int) -> Respo
     """A pre-rendered error page, in the request's mode and the visitor's preferences."""
     cookie = request.headers.get("cookie")
     representation = catalogue.error(
-        status, request.url.path, select(cookie.encode("latin-1") if cookie else None)
+        # The scope's path, not request.url: building a URL decodes the query string as UTF-8,
+        # which raises on bytes a scanner sends, and an error page must never fail.
+        status,
+        request.scope["path"],
+        select(cookie.encode("latin-1") if cookie else None),
     )
     encoded = representation.encodings["identity"]
     response = Response(encoded.body, status_code=status)
@@ -127,9 +131,21 @@ def _secure(headers: MutableHeaders, catalogue: Catalogue) -> None:
     headers["cache-control"] = "no-store"
 
 
+def _first_values(request: Request) -> dict[str, str]:
+    # Not dict(request.headers): Starlette lower-cases a name as text, so a header name with a
+    # byte like 0xC0 is listed but cannot be looked up, and the form answered 500.
+    headers: dict[str, str] = {}
+    for name, value in request.headers.raw:
+        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return headers
+
+
 async def _read_limited(request: Request, limit: int) -> bytes | None:
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    # isascii too: "²" (a Latin-1 byte) is a digit to str.isdigit, but not to int().
+    if declared is not None and not (declared.isascii() and declared.isdigit()):
+        return None
+    if declared is not None and int(declared) > limit:
         return None
     body = bytearray()
     async for chunk in request.stream():
