@@ -218,6 +218,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if RECORDER in config.stash:
         rec = config.stash[RECORDER]
         terminalreporter.write_line(
-            f"a11y report: {rec.directory / 'index.html'} ({rec.status()}, "
-            f"{len(rec.cells)} cells)"
+            f"a11y report: {rec.directory / 'index.html'} ({rec.status()}, {len(rec.cells)} cells)"
         )

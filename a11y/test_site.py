@@ -13,7 +13,7 @@ import pytest
 from browser_audit import checks
 from browser_audit.axe import AxeRunner
 from browser_audit.browser import Page, url_for, visit
-from browser_audit.findings import from_axe
+from browser_audit.findings import Violations, from_axe
 from browser_audit.matrix import VIEWPORTS, Cell, build_cells, mode_of
 from conftest import Judge, Site
 from selenium.webdriver.chrome.webdriver import WebDriver
@@ -24,7 +24,8 @@ pytestmark = pytest.mark.site_audit
 def test_exceptions_file(exceptions: tuple[list[Any], list[str]]) -> None:
     """An expired exception or one naming no known rule fails the audit."""
     problems = exceptions[1]
-    assert not problems, "a11y/exceptions.toml:\n" + "\n".join(problems)
+    if problems:
+        raise Violations("a11y/exceptions.toml:\n" + "\n".join(problems))
 
 
 def test_axe(page: Page, axe: AxeRunner, judge: Judge) -> None:
@@ -92,19 +93,32 @@ def test_preferences_without_javascript(
 ) -> None:
     """The font-size form works with JavaScript off, grows text, survives reload and moving on."""
     start = time.perf_counter()
-    found = checks.preferences_without_javascript(browser_without_javascript, site.base_url,
-                                                  cell.route)
-    judge("preferences-without-javascript", browser_without_javascript, cell,
-          url_for(site.base_url, cell.route), found, {"check": _since(start)})
+    found = checks.preferences_without_javascript(
+        browser_without_javascript, site.base_url, cell.route
+    )
+    judge(
+        "preferences-without-javascript",
+        browser_without_javascript,
+        cell,
+        url_for(site.base_url, cell.route),
+        found,
+        {"check": _since(start)},
+    )
 
 
 @pytest.mark.cells(preferences="default", viewports=("desktop",))
 def test_mode_toggle(cell: Cell, site: Site, browser: WebDriver, judge: Judge) -> None:
-    """"View text only version" and "View full website" land on the same page."""
+    """ "View text only version" and "View full website" land on the same page."""
     start = time.perf_counter()
     found = checks.mode_toggle(browser, site.base_url, cell.route)
-    judge("mode-toggle", browser, cell, url_for(site.base_url, cell.route), found,
-          {"check": _since(start)})
+    judge(
+        "mode-toggle",
+        browser,
+        cell,
+        url_for(site.base_url, cell.route),
+        found,
+        {"check": _since(start)},
+    )
 
 
 _references: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -128,5 +142,6 @@ def test_consistency(cell: Cell, site: Site, browser: WebDriver, judge: Judge) -
     route, reference = _reference(browser, site, cell.mode)
     page = visit(browser, site.base_url, cell)
     found = checks.consistency(page, reference, route)
-    judge("consistency", page.driver, cell, page.url, found, page.timings | {
-        "check": _since(start)})
+    judge(
+        "consistency", page.driver, cell, page.url, found, page.timings | {"check": _since(start)}
+    )

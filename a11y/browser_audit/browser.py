@@ -143,9 +143,7 @@ def choose(driver: WebDriver, preference: Preference, value: str) -> None:
     buttons[0].click()
     try:
         _wait(driver).until(EC.staleness_of(before))
-        _wait(driver).until(
-            lambda d: d.execute_script("return document.readyState") == "complete"
-        )
+        _wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
     except TimeoutException as exc:
         raise VisitError(f"pressing {value!r} on {driver.current_url} loaded no page") from exc
 

@@ -167,7 +167,9 @@ def focus(page: Page) -> list[Finding]:
     for before, after in zip(tabs, tabs[1:], strict=False):
         if before is not None and before == after:
             found.append(
-                finding("keyboard-trap", before, "focus stayed on this element when Tab was pressed")
+                finding(
+                    "keyboard-trap", before, "focus stayed on this element when Tab was pressed"
+                )
             )
             break
     return found
@@ -285,7 +287,9 @@ def mode_toggle(driver: WebDriver, base_url: str, route: str) -> list[Finding]:
         return [finding(rule, "a", f'"{text}" landed on {landed}, not {expected}')]
     if _h1(driver) != heading:
         return [
-            finding(rule, "h1", f'"{text}" landed on a page headed {_h1(driver)!r}, not {heading!r}')
+            finding(
+                rule, "h1", f'"{text}" landed on a page headed {_h1(driver)!r}, not {heading!r}'
+            )
         ]
     return []
 

@@ -190,9 +190,11 @@ def _rule_sections(items: list[dict[str, Any]], level: int) -> list[str]:
         by_place: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
         for item in found:
             by_place[(item["selector"], item["message"])].append(item["cell"])
-        out.append("<table><thead><tr><th scope=\"col\">Element</th>"
-                   "<th scope=\"col\">What is wrong</th><th scope=\"col\">Where</th></tr>"
-                   "</thead><tbody>")
+        out.append(
+            '<table><thead><tr><th scope="col">Element</th>'
+            '<th scope="col">What is wrong</th><th scope="col">Where</th></tr>'
+            "</thead><tbody>"
+        )
         for (selector, message), cells in sorted(by_place.items()):
             where = "<br>".join(_e(cell_label(c)) for c in cells)
             out.append(
@@ -236,10 +238,12 @@ def render_html(summary: dict[str, Any]) -> str:
         f"{outcomes['errors']} could not run.</p>"
     )
     for problem in summary["exception_problems"]:
-        parts.append(f"<p class=\"error\">Exceptions file: {_e(problem)}</p>")
+        parts.append(f'<p class="error">Exceptions file: {_e(problem)}</p>')
     for error in summary["errors"]:
-        parts.append(f"<p class=\"error\">Could not run {_e(error['test'])}: "
-                     f"<code>{_e(error['message'])}</code></p>")
+        parts.append(
+            f'<p class="error">Could not run {_e(error["test"])}: '
+            f"<code>{_e(error['message'])}</code></p>"
+        )
     parts.append("<h2>Findings by rule</h2>")
     parts += _rule_sections(summary["findings"], 3) or ["<p>None.</p>"]
     parts.append("<h2>Needs review</h2>")
@@ -247,8 +251,10 @@ def render_html(summary: dict[str, Any]) -> str:
     parts += _rule_sections(summary["needs_review"], 3) or ["<p>None.</p>"]
     parts.append("<h2>Excepted</h2>")
     parts += _rule_sections(summary["excepted"], 3) or ["<p>None.</p>"]
-    parts.append('<h2>Timings</h2><table><thead><tr><th scope="col">Test</th>'
-                 '<th scope="col">Runs</th><th scope="col">Seconds</th></tr></thead><tbody>')
+    parts.append(
+        '<h2>Timings</h2><table><thead><tr><th scope="col">Test</th>'
+        '<th scope="col">Runs</th><th scope="col">Seconds</th></tr></thead><tbody>'
+    )
     for test, t in summary["timings"].items():
         parts.append(f"<tr><td>{_e(test)}</td><td>{t['runs']}</td><td>{t['total_s']}</td></tr>")
     parts.append("</tbody></table></main></body></html>")
