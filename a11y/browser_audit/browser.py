@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.wait import WebDriverWait
 
 from .matrix import PREFERENCES, Cell, Preference, Viewport
@@ -117,7 +116,8 @@ def load(driver: WebDriver, url: str) -> None:
 
 def _wait(driver: WebDriver) -> WebDriverWait[WebDriver]:
     # Pages on loopback arrive in milliseconds; Selenium's default half-second poll dominates.
-    return WebDriverWait(driver, 10, poll_frequency=0.01)
+    # Mid-navigation, commands can fail on the document being replaced: keep polling.
+    return WebDriverWait(driver, 10, poll_frequency=0.01, ignored_exceptions=(WebDriverException,))
 
 
 def pressed_value(driver: WebDriver, preference: Preference) -> str | None:
@@ -139,11 +139,21 @@ def choose(driver: WebDriver, preference: Preference, value: str) -> None:
     buttons = driver.find_elements(By.CSS_SELECTOR, selector)
     if not buttons:
         raise VisitError(f"no {preference.name} button {selector!r} on {driver.current_url}")
-    before = driver.find_element(By.TAG_NAME, "html")
-    buttons[0].click()
+    # A mark on the old document: gone once the 303 has brought a new one.
+    driver.execute_script("window.__a11yAuditLeaving = true")
     try:
-        _wait(driver).until(EC.staleness_of(before))
-        _wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        buttons[0].click()
+    except WebDriverException as exc:
+        # Chromium can report the navigation the click started as an error about the old
+        # document's nodes; the wait below tells whether the new page came.
+        if "does not belong to the document" not in str(exc):
+            raise
+    try:
+        _wait(driver).until(
+            lambda d: d.execute_script(
+                "return !window.__a11yAuditLeaving && document.readyState === 'complete'"
+            )
+        )
     except TimeoutException as exc:
         raise VisitError(f"pressing {value!r} on {driver.current_url} loaded no page") from exc
 
