@@ -587,3 +587,13 @@ def test_serve_refuses_content_with_an_error(
         f"plain-pcc: cannot start: {OLD_PAGE / YEAR}:8: image-alt-missing: the image "
         f"/static/hmic-logo.png has no alternative text. Fix: {RULES['image-alt-missing'].fix}\n"
     )
+
+
+def test_late_response_with_a_month_only_date_says_at_least(content: Path) -> None:
+    edit(content, YEAR, "    issued: 2016-11-03", "    issued: 2016-10")
+    edit(content, YEAR, "      date: 2016-11-03", "      date: 2016-12-02")
+    (finding,) = check_content(content)
+    assert finding.message == (
+        "the response came at least 32 days after the report, later than 30 days "
+        "(issued in October 2016, the response on 2 December 2016)"
+    )

@@ -374,6 +374,13 @@ class _Checker:
         self.site = site
         self.site_file = site.policing_notice.path
         self.findings: list[Finding] = []
+        self.files: dict[Path, Block] = {}
+
+    def read(self, path: Path) -> Block:
+        """A year file's fields with their lines, read once for all the checks that need them."""
+        if path not in self.files:
+            self.files[path] = read_yaml(path)
+        return self.files[path]
 
     def report(self, rule: str, file: Path, line: int, message: str) -> None:
         self.findings.append(Finding.of(rule, file, line, message))
@@ -406,7 +413,7 @@ class _Checker:
     def title_line(self, page: Page) -> int:
         if page.year is None:
             return _line(page.title)
-        return read_yaml(page.source).lines.get("title", 1)
+        return self.read(page.source).lines.get("title", 1)
 
     def check_page(self, page: Page, chrome: list[_Link]) -> None:
         file = page.source
@@ -436,7 +443,7 @@ class _Checker:
         # are only in the file, so it is read again and each report found by its title's line.
         blocks = {
             block.lines["title"]: block
-            for block in read_yaml(file).blocks("reports")
+            for block in self.read(file).blocks("reports")
             if "title" in block.lines
         }
         links: list[_Link] = []
@@ -460,33 +467,31 @@ class _Checker:
     ) -> None:
         """The 30-day rule: when the response came, as far as the dates can tell."""
         line = statement.lines["date"]
-        shortest, longest = (
-            _first_day(answered) - _last_day(issued),
-            (_last_day(answered) - _first_day(issued)),
-        )
+        # A month-only date could be any day of its month: the gap is a range.
+        shortest = (_first_day(answered) - _last_day(issued)).days
+        longest = (_last_day(answered) - _first_day(issued)).days
+        exact = issued.day is not None and answered.day is not None
         when = f"issued {_on(issued)}, the response {_on(answered)}"
-        if (issued.year, issued.month) == (answered.year, answered.month) and (
-            issued.day is None or answered.day is None
-        ):
+        if (issued.year, issued.month) == (answered.year, answered.month) and not exact:
             # A month-only date in the same month counts as on time: it is the best the
             # record can say, and the page shows the month rather than inventing a day.
             return
-        if longest.days < 0:
+        if longest < 0:
             self.report(
                 "response-before-report",
                 file,
                 line,
                 f"the response is dated before the report was issued ({when})",
             )
-        elif shortest.days > RESPONSE_DAYS:
+        elif shortest > RESPONSE_DAYS:
             self.report(
                 "response-late",
                 file,
                 line,
-                f"the response came {shortest.days} days "
-                f"after the report, later than {RESPONSE_DAYS} days ({when})",
+                f"the response came {'' if exact else 'at least '}{shortest} days after the "
+                f"report, later than {RESPONSE_DAYS} days ({when})",
             )
-        elif longest.days > RESPONSE_DAYS:
+        elif longest > RESPONSE_DAYS:
             self.report(
                 "response-timing-unknown",
                 file,
