@@ -597,3 +597,18 @@ def test_late_response_with_a_month_only_date_says_at_least(content: Path) -> No
         "the response came at least 32 days after the report, later than 30 days "
         "(issued in October 2016, the response on 2 December 2016)"
     )
+
+
+def test_same_words_as_the_breadcrumbs_home_link_clash(content: Path) -> None:
+    """The breadcrumbs say "Home" for the home page on every page below it."""
+    edit(content, "site.yaml", "  - text: Home\n    url: /\n", "")
+    path = edit(content, COOKIES, "Cookies are", "[Home](/cookies/)\n\nCookies are")
+    (finding,) = check_content(content)
+    assert (finding.file, finding.line, finding.rule) == (
+        path,
+        line_of(path, "[Home]"),
+        "link-text-duplicate",
+    )
+    assert finding.message == (
+        "'Home' goes to /cookies/, but the same words on /cookies/ go to / (the breadcrumbs)"
+    )

@@ -609,7 +609,8 @@ class _Checker:
             # Chrome is on every page: report its own clashes once, from the site-wide check.
             if page is None or link not in chrome:
                 on = f" on {page.path}" if page is not None and link not in chrome else ""
-                where = f"line {first.line} of {first.file}" if first.line else "the breadcrumbs"
+                of = "" if first.file == link.file else f" of {first.file}"
+                where = f"line {first.line}{of}" if first.line else "the breadcrumbs"
                 self.report(
                     "link-text-duplicate",
                     link.file,
