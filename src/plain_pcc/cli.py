@@ -77,20 +77,27 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=None if args.reload else args.workers,
-        log_config=log_config(settings.log_level),
-        log_level=settings.log_level,
-        # The site writes its own access line (with bytes and duration, never a cookie).
-        access_log=False,
-        # Answers say nothing about the software behind them.
-        server_header=False,
-        # Deliberate limits: idle keep-alive connections close after 5 s, and past 1,000
-        # connections new ones get 503 rather than slowing every visitor down.
-        timeout_keep_alive=5,
-        limit_concurrency=1000,
-        timeout_graceful_shutdown=10,
+        **server_options(settings),
         **options,
     )
     return 0
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for the site, shared with the live-server tests and the soak."""
+    return {
+        "log_config": log_config(settings.log_level),
+        "log_level": settings.log_level,
+        # The site writes its own access line (with bytes and duration, never a cookie).
+        "access_log": False,
+        # Answers say nothing about the software behind them.
+        "server_header": False,
+        # Deliberate limits: idle keep-alive connections close after 5 s, and past 1,000
+        # connections new ones get 503 rather than slowing every visitor down.
+        "timeout_keep_alive": 5,
+        "limit_concurrency": 1000,
+        "timeout_graceful_shutdown": 10,
+    }
 
 
 def log_config(level: str) -> dict[str, Any]:
