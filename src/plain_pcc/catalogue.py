@@ -15,6 +15,8 @@ from .representations import Representation
 Variants = dict[Selection, Representation]
 _GET_HEAD = frozenset(("GET", "HEAD"))
 _PAGE_ALLOW = [(b"allow", b"GET, HEAD")]
+_SELECTED: dict[bytes, Selection] = {}
+_SELECTED_MAX = 1024
 
 
 @dataclass
@@ -75,10 +77,20 @@ class Catalogue:
 
 
 def select(cookie: bytes | None) -> Selection:
-    """The visitor's preferences from the Cookie header; anything unreadable is the default."""
+    """The visitor's preferences from the Cookie header; anything unreadable is the default.
+
+    Parsing a Cookie header costs about as much as the rest of the catalogue's work, and most
+    visitors send one of a few values, so each answer is remembered (a bounded number of them).
+    """
     if cookie is None:
         return preferences.DEFAULT
-    return preferences.from_cookies(cookie_parser(cookie.decode("latin-1")))
+    known = _SELECTED.get(cookie)
+    if known is None:
+        known = preferences.from_cookies(cookie_parser(cookie.decode("latin-1")))
+        if len(_SELECTED) >= _SELECTED_MAX:
+            _SELECTED.clear()
+        _SELECTED[cookie] = known
+    return known
 
 
 async def redirect(

@@ -15,6 +15,7 @@ logger = logging.getLogger("plain_pcc.access")
 _UNPRINTABLE = re.compile(r'[^\x21-\x7e]|["\\]')
 # What may follow the host in a Host header (RFC 9110 §7.2): nothing, or a port.
 _PORT = re.compile(rb"(?::[0-9]{0,5})?")
+_KNOWN_HOSTS_MAX = 64
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -66,30 +67,51 @@ class AccessLog:
 
 
 class HostCheck:
-    """Answer only for the configured hosts; anything else gets the 400 page."""
+    """Answer only for the configured hosts; anything else gets the 400 page.
+
+    Then the fast path: an address the catalogue holds (every page and file) goes straight to
+    it. Starlette's exception middleware and router cost a request more than the catalogue's
+    own lookup does (bench/README.md), and neither has anything to do for these addresses:
+    the catalogue answers every method itself and raises no HTTP exception. Everything else
+    (the preferences form, redirects, 404s) takes the routed way.
+    """
 
     def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...], catalogue: Catalogue) -> None:
         self.app = app
         self.any = "*" in allowed_hosts
         self.allowed = frozenset(host.lower().encode() for host in allowed_hosts)
         self.catalogue = catalogue
+        # Host header value -> allowed. A site sees a handful of values; one flood of made-up
+        # ones only empties the memo.
+        self.known: dict[bytes, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.any:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = b""
-        cookie = None
-        for name, value in scope["headers"]:
-            if name == b"host":
-                host = value
-            elif name == b"cookie":
-                cookie = value
-        if _hostname(host) in self.allowed:
-            await self.app(scope, receive, send)
+        if not self.any:
+            host = b""
+            cookie = None
+            for name, value in scope["headers"]:
+                if name == b"host":
+                    host = value
+                elif name == b"cookie":
+                    cookie = value
+            allowed = self.known.get(host)
+            if allowed is None:
+                allowed = _hostname(host) in self.allowed
+                if len(self.known) >= _KNOWN_HOSTS_MAX:
+                    self.known.clear()
+                self.known[host] = allowed
+            if not allowed:
+                page = self.catalogue.error(400, scope["path"], select(cookie))
+                await page.send(send, scope["method"], None, None)
+                return
+        path = scope["path"]
+        if path in self.catalogue.pages or path in self.catalogue.files:
+            await self.catalogue(scope, receive, send)
             return
-        page = self.catalogue.error(400, scope["path"], select(cookie))
-        await page.send(send, scope["method"], None, None)
+        await self.app(scope, receive, send)
 
 
 def _hostname(host: bytes) -> bytes:

@@ -28,6 +28,8 @@ class Encoded:
     etag: str
     headers: Headers
     not_modified: Headers
+    # The ETag field as this server sends it: what a browser sends back in If-None-Match.
+    quoted: bytes
 
 
 class Representation:
@@ -63,7 +65,7 @@ class Representation:
             if coding != "identity":
                 shared.append((b"content-encoding", coding.encode()))
             full = [content_type, (b"content-length", str(len(data)).encode()), *shared]
-            self.encodings[coding] = Encoded(data, etag, full, shared)
+            self.encodings[coding] = Encoded(data, etag, full, shared, f'"{etag}"'.encode())
 
     async def send(
         self,
@@ -95,6 +97,9 @@ class Representation:
 
 
 def _matches(if_none_match: bytes, encoded: Encoded) -> bool:
+    # A browser revalidating sends back the one tag it was given: no need to parse a list.
+    if if_none_match == encoded.quoted:
+        return True
     # RFC 9110 §13.1.2: If-None-Match uses the weak comparison; "*" matches any representation.
     return parse_etags(if_none_match.decode("latin-1")).contains_weak(encoded.etag)
 
