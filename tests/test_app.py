@@ -4,6 +4,7 @@ page must carry."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,19 @@ def test_pages_ship_no_script_and_no_inline_style() -> None:
         assert "<script" not in source
         assert "style=" not in source
         assert "|safe" not in source
+
+
+def test_report_without_a_response_says_it_is_not_yet_published(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    year = content / "hmic-reports" / "2016.yaml"
+    text = year.read_text(encoding="utf-8")
+    start = text.index("    statement:\n")
+    end = text.index("  - title:", start)
+    year.write_text(text[:start] + "\n" + text[end:], encoding="utf-8")
+    app = create_app(Settings(content_dir=content, access_log=False))
+    with CheckedClient(app) as client:
+        section = soup(client, REPORTS).select("main section.report")[0]
+    assert section.h3.get_text() == "PCC statement"
+    assert "has not been published yet" in section.get_text()
+    assert section.find("figure") is None

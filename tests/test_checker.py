@@ -204,8 +204,8 @@ LOAD_ERRORS = [
      "title: PCC statement"),
     ("statement-by-missing", YEAR, "      by: Police and Crime Commissioner for Essex",
      "      by: ''", "by: ''"),
-    ("response-missing", YEAR, "      date: 2016-11-03\n", "", "title: PCC statement"),
-    ("response-missing", YEAR, "      date: 2016-11-03", "      date: ''", "date: ''"),
+    ("field-missing", YEAR, "      date: 2016-11-03\n", "", "title: PCC statement"),
+    ("content-invalid", YEAR, "      date: 2016-11-03", "      date: ''", "date: ''"),
     # The loader names the line its paragraph starts on.
     ("link-internal-missing", HOME, "(/cookies/)", "(/biscuits/)", "Read the [accessibility"),
     ("link-internal-missing", "site.yaml", "    url: /cookies/", "    url: cookies",
@@ -386,7 +386,10 @@ def test_report_without_a_response_is_an_error(content: Path) -> None:
     )
     (finding,) = check_content(content)
     assert (finding.file, finding.line, finding.rule) == (path, 4, "response-missing")
-    assert finding.message == "missing field 'statement'"
+    assert finding.severity == "warning"
+    assert finding.message == (
+        "'A report' has no PCC response yet: it is due within 30 days of the report"
+    )
 
 
 def test_site_wide_clash_is_reported_once(content: Path) -> None:

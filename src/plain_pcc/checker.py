@@ -145,8 +145,9 @@ _RULES = (
     Rule(
         "response-missing",
         None,
-        ERROR,
-        "Add the PCC's statement with its 'date:'; the page cannot list a report without it.",
+        WARNING,
+        "Add the PCC's statement, with its 'date:', as soon as it is published: until then the "
+        "page says the response has not been published yet.",
     ),
     Rule(
         "response-before-report",
@@ -183,9 +184,6 @@ _LOAD_RULES = (
     ("'issued' is empty", "report-issued-missing"),
     ("missing field 'by'", "statement-by-missing"),
     ("'by' is empty", "statement-by-missing"),
-    ("missing field 'statement'", "response-missing"),
-    ("missing field 'date'", "response-missing"),
-    ("'date' is empty", "response-missing"),
     ("no such page", "link-internal-missing"),
     ("which is not a page", "link-internal-missing"),
     ("is not a web address or a page address", "link-internal-missing"),
@@ -448,15 +446,25 @@ class _Checker:
         }
         links: list[_Link] = []
         for report in page.reports:
-            statement_block = blocks[_line(report.title)].block("statement")
-            statement = report.statement
-            for text in (report.title, report.issued_as, statement.by):
+            for text in (report.title, report.issued_as):
                 self.check_capitals(text, file, _line(text))
-            self.check_capitals(statement.title, file, statement_block.lines.get("title", 0))
             if report.summary is not None:
                 self.check_prose(report.summary, floor=2, under="the report's heading")
                 links += _prose_links(report.summary)
             links += [_Link(link.text, link.url, file, link.line) for link in report.links]
+            statement = report.statement
+            if statement is None:
+                self.report(
+                    "response-missing",
+                    file,
+                    _line(report.title),
+                    f"'{report.title}' has no PCC response yet: it is due within "
+                    f"{RESPONSE_DAYS} days of the report",
+                )
+                continue
+            statement_block = blocks[_line(report.title)].block("statement")
+            self.check_capitals(statement.by, file, _line(statement.by))
+            self.check_capitals(statement.title, file, statement_block.lines.get("title", 0))
             self.check_prose(statement.prose, floor=3, under="the statement's title")
             links += _prose_links(statement.prose)
             self.check_timing(report.issued, statement.date, file, statement_block)

@@ -48,7 +48,8 @@ class Report:
     issued: PartialDate
     issued_as: str
     links: tuple[Link, ...]
-    statement: Statement
+    # None until the Commissioner's response is published; the page says so.
+    statement: Statement | None
     summary: Prose | None = None
 
     @property
@@ -62,11 +63,15 @@ class Report:
 
     @property
     def response_days(self) -> int | None:
+        if self.statement is None:
+            return None
         return self.issued.days_until(self.statement.date)
 
     @property
     def response_timing(self) -> str:
         """When the response came, against the report (it is due within 30 days)."""
+        if self.statement is None:
+            return "not yet published"
         days = self.response_days
         if days == 0:
             return "the day the report was issued"
@@ -104,7 +109,8 @@ class Page:
         for report in self.reports:
             if report.summary is not None:
                 yield report.summary
-            yield report.statement.prose
+            if report.statement is not None:
+                yield report.statement.prose
 
 
 @dataclass(frozen=True)
@@ -264,8 +270,6 @@ def _read_year(path: Path, data: Block, section: Page) -> Page:
 
 def _read_report(data: Block) -> Report:
     data.allow("title", "issued", "issued_as", "summary", "links", "statement")
-    statement = data.block("statement")
-    statement.allow("title", "date", "by", "text")
     summary = _prose(data, "summary") if "summary" in data.fields else None
     return Report(
         title=data.text("title"),
@@ -273,12 +277,17 @@ def _read_report(data: Block) -> Report:
         issued_as=data.text("issued_as"),
         summary=summary,
         links=tuple(_read_links(data, "links")),
-        statement=Statement(
-            title=str(statement.optional_text("title") or "PCC statement"),
-            date=_date(statement, "date"),
-            by=statement.text("by"),
-            prose=_prose(statement, "text"),
-        ),
+        statement=_read_statement(data.block("statement")) if "statement" in data.fields else None,
+    )
+
+
+def _read_statement(data: Block) -> Statement:
+    data.allow("title", "date", "by", "text")
+    return Statement(
+        title=str(data.optional_text("title") or "PCC statement"),
+        date=_date(data, "date"),
+        by=data.text("by"),
+        prose=_prose(data, "text"),
     )
 
 
