@@ -3,7 +3,7 @@
     make soak            (60 seconds at 64 connections; see --help for shorter runs)
 
 The server is started exactly as ``plain-pcc serve`` starts it (``cli.server_options``), one
-process on 127.0.0.1 and a port the kernel picks, with its access log on. wrk (Debian's) loads
+process on a free port of 127.0.0.1, with its access log on. wrk (Debian's) loads
 the HMIC reports page in both modes with a mix of cookies and Accept-Encoding values; one
 request in 25 is hostile (encoded traversal, NUL, CRLF, a huge cookie, a wrong Host,
 cross-site and oversized form posts, odd methods and codings).
@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,9 @@ import os, sys, uvicorn
 from plain_pcc.cli import server_options
 from plain_pcc.settings import Settings
 options = server_options(Settings.from_env(os.environ))
-uvicorn.run("plain_pcc.app:create_app", factory=True, fd=int(sys.argv[1]), **options)
+uvicorn.run(
+    "plain_pcc.app:create_app", factory=True, host="127.0.0.1", port=int(sys.argv[1]), **options
+)
 """
 
 LUA = r"""
@@ -235,11 +238,11 @@ def ensure_wrk() -> None:
 
 
 def start_server(log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    port = listener.getsockname()[1]
+    # By host and port, as 'plain-pcc serve' does: uvicorn's fd= option would take the socket
+    # for a Unix one, and so without TCP_NODELAY (40 ms of delayed ACK on every answer).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PLAIN_PCC_")},
         "PLAIN_PCC_CONTENT_DIR": str(ROOT / "content"),
@@ -249,22 +252,26 @@ def start_server(log: Path) -> tuple[subprocess.Popen[bytes], int]:
     }
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(listener.fileno())],
+            [sys.executable, "-c", LAUNCH, str(port)],
             cwd=ROOT,
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
-            pass_fds=[listener.fileno()],
         )
-    listener.close()
-    # The socket already listens: this waits in its queue until uvicorn has started.
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as probe:
-        probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        answer = probe.recv(64)
-    if not answer.startswith(b"HTTP/1.1 200"):
-        stop_server(server)
-        sys.exit(f"the server did not start:\n{log.read_text(errors='replace')}")
-    return server, port
+    for _ in range(600):
+        if server.poll() is not None:
+            break
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as probe:
+                probe.sendall(
+                    b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
+                if probe.recv(64).startswith(b"HTTP/1.1 200"):
+                    return server, port
+        except OSError:
+            time.sleep(0.05)
+    stop_server(server)
+    sys.exit(f"the server did not start:\n{log.read_text(errors='replace')}")
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:

@@ -1,7 +1,7 @@
 """The site behind a real uvicorn, on 127.0.0.1, with the options ``plain-pcc serve`` uses.
 
-Each server runs in its own process on a socket this test opened (port 0, so always free),
-and writes its log to a file the tests read. Nothing here measures time: every wait is a
+Each server runs in its own process on a free loopback port, and writes its log to a file
+the tests read. Nothing here measures time: every wait is a
 bounded number of tries, and a test fails on what the server answered, never on how fast.
 """
 
@@ -37,7 +37,7 @@ import os, sys, uvicorn
 from plain_pcc.cli import server_options
 from plain_pcc.settings import Settings
 options = server_options(Settings.from_env(os.environ))
-uvicorn.run(sys.argv[1], factory=True, fd=int(sys.argv[2]), **options)
+uvicorn.run(sys.argv[1], factory=True, host="127.0.0.1", port=int(sys.argv[2]), **options)
 """
 
 
@@ -79,12 +79,16 @@ class Server:
         return self.log_text()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def start(factory: str, log: Path) -> Iterator[Server]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
+    # By host and port, as 'plain-pcc serve' does: uvicorn's fd= option would take the socket
+    # for a Unix one, and so without TCP_NODELAY.
+    port = free_port()
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PLAIN_PCC_")},
         "PLAIN_PCC_CONTENT_DIR": str(CONTENT),
@@ -94,20 +98,15 @@ def start(factory: str, log: Path) -> Iterator[Server]:
     }
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, factory, str(listener.fileno())],
+            [sys.executable, "-c", LAUNCH, factory, str(port)],
             cwd=ROOT,
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
-            pass_fds=[listener.fileno()],
         )
-    listener.close()
     server = Server(f"http://127.0.0.1:{port}", port, log, process)
     try:
-        # The socket already listens, so the first request waits in its queue until uvicorn
-        # has started; the generous timeout only bounds a server that never comes up.
-        response = httpx.get(server.url + "/healthz", timeout=30)
-        assert response.status_code == 200, server.log_text()
+        wait_until_up(server)
         yield server
     finally:
         process.terminate()
@@ -116,6 +115,17 @@ def start(factory: str, log: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until_up(server: Server, tries: int = 600) -> None:
+    for _ in range(tries):
+        assert server.process.poll() is None, server.log_text()
+        try:
+            if httpx.get(server.url + "/healthz", timeout=10).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise AssertionError(f"the server did not start:\n{server.log_text()}")
 
 
 @pytest.fixture(scope="module")
