@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ A11Y_DIR = Path(__file__).resolve().parent
 REPO = A11Y_DIR.parent
 SITE = pytest.StashKey["Site"]()
 RECORDER = pytest.StashKey[Recorder]()
-STARTED = pytest.StashKey[float]()
+PARTS = pytest.StashKey[list[dict[str, Any]]]()
+WORKERS = 2
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,7 +56,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # JUnit XML for CI beside the other reports, unless the caller chose a path.
     if not config.option.xmlpath:
         config.option.xmlpath = str(Path(config.option.report) / "junit.xml")
-    config.stash[STARTED] = time.perf_counter()
 
 
 @dataclasses.dataclass
@@ -194,6 +194,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if item.get_closest_marker("site_audit") is None or RECORDER not in item.config.stash:
         return report
     rec = item.config.stash[RECORDER]
+    rec.saw(report.start, report.stop)
     # A Violations failure is the site failing; anything else is the audit failing to run.
     if report.failed:
         if call.excinfo is not None and call.excinfo.errisinstance(Violations):
@@ -207,11 +208,44 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """One browser per core: two pytest-xdist workers unless ``-n`` says otherwise.
+
+    The audit waits on the browser far more than it computes, so two workers on two cores
+    nearly halve the run. ``-n 0`` runs in one process.
+    """
+    if (
+        config.pluginmanager.hasplugin("xdist")
+        and getattr(config.option, "numprocesses", 0) is None
+        and not _is_worker(config)
+        and (os.cpu_count() or 1) >= WORKERS
+    ):
+        config.option.numprocesses = WORKERS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the xdist controller: collect each worker's results for the one report."""
+    part = getattr(node, "workeroutput", {}).get("a11y")
+    if part is not None:
+        node.config.stash.setdefault(PARTS, []).append(part)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
+    if _is_worker(config):
+        if RECORDER in config.stash:
+            config.workeroutput["a11y"] = config.stash[RECORDER].export()  # type: ignore[attr-defined]
+        return
+    if PARTS in config.stash:
+        config.stash[RECORDER] = Recorder.merged(Path(config.option.report), config.stash[PARTS])
     if RECORDER in config.stash:
-        rec = config.stash[RECORDER]
-        rec.write(time.perf_counter() - config.stash[STARTED])
+        config.stash[RECORDER].write()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -157,3 +157,37 @@ def test_rerun_removes_cells_of_the_previous_run(tmp_path: Path) -> None:
     again.record("reflow", CELLS[0], "http://x/", [], [], {})
     again.write(1.0)
     assert [p.name for p in (out / "cells").iterdir()] == ["full_normal_desktop.json"]
+
+
+def test_worker_results_merge_into_one_report(tmp_path: Path) -> None:
+    """pytest-xdist workers each hold part of the matrix; the report must hold all of it."""
+    one, two = recorder(tmp_path), recorder(tmp_path)
+    one.record(
+        "axe",
+        CELLS[0],
+        "http://x/",
+        from_axe([AXE_VIOLATION]),
+        [],
+        {"axe_run": 0.2},
+        axe={"incomplete": []},
+    )
+    one.outcomes["violations"] = 1
+    one.saw(100.0, 110.0)
+    two.record("axe", CELLS[1], "http://x/", [], [], {"axe_run": 0.1}, axe={"incomplete": []})
+    two.record("reflow", CELLS[1], "http://x/", [], [], {"reflow": 0.1})
+    two.outcomes["passed"] = 2
+    two.outcomes["errors"] = 1
+    two.errors.append({"test": "t", "message": "m"})
+    two.saw(101.0, 112.5)
+    merged = Recorder.merged(
+        tmp_path / "merged", [one.export(), json.loads(json.dumps(two.export()))]
+    )
+    assert set(merged.cells) == {CELLS[0].id, CELLS[1].id}
+    assert set(merged.cells[CELLS[1].id].tests) == {"axe", "reflow"}
+    assert merged.cells[CELLS[1].id].cell == CELLS[1]
+    assert merged.outcomes == {"passed": 2, "violations": 1, "errors": 1}
+    assert merged.duration == 12.5
+    assert merged.status() == "error"
+    summary = json.loads((merged.write() / "summary.json").read_text(encoding="utf-8"))
+    assert summary["duration_s"] == 12.5
+    assert len(summary["findings"]) == 2

@@ -12,9 +12,26 @@ from pathlib import Path
 from typing import Any
 
 from .findings import CHECKS, Finding
-from .matrix import PREFERENCES, Cell
+from .matrix import PREFERENCES, Cell, Viewport
 
 IMPACT_ORDER = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3, "unknown": 4}
+
+
+def cell_to_data(cell: Cell) -> dict[str, Any]:
+    return {
+        "route": cell.route,
+        "preferences": [list(pair) for pair in cell.preferences],
+        "viewport": [cell.viewport.name, cell.viewport.width, cell.viewport.height],
+    }
+
+
+def cell_from_data(data: dict[str, Any]) -> Cell:
+    name, width, height = data["viewport"]
+    return Cell(
+        data["route"],
+        tuple((field, value) for field, value in data["preferences"]),
+        Viewport(name, width, height),
+    )
 
 
 def slug(text: str) -> str:
@@ -44,6 +61,15 @@ class Recorder:
     )
     errors: list[dict[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Wall-clock span of the audit's own tests (epoch seconds), across every worker.
+    span: list[float] = field(default_factory=list)
+
+    def saw(self, start: float, stop: float) -> None:
+        self.span = [min([start, *self.span[:1]]), max([stop, *self.span[1:]])]
+
+    @property
+    def duration(self) -> float:
+        return self.span[1] - self.span[0] if self.span else 0.0
 
     def record(
         self,
@@ -64,6 +90,48 @@ class Recorder:
         if axe is not None:
             entry.axe = axe
 
+    def export(self) -> dict[str, Any]:
+        """Plain data for another process (a pytest-xdist worker's output to the controller)."""
+        return {
+            "base_url": self.base_url,
+            "axe_version": self.axe_version,
+            "browser_version": self.browser_version,
+            "started": self.started.isoformat(),
+            "cells": [
+                {"cell": cell_to_data(r.cell), "url": r.url, "tests": r.tests, "axe": r.axe}
+                for r in self.cells.values()
+            ],
+            "outcomes": self.outcomes,
+            "errors": self.errors,
+            "problems": self.problems,
+            "span": self.span,
+        }
+
+    @classmethod
+    def merged(cls, directory: Path, parts: list[dict[str, Any]]) -> Recorder:
+        """One recorder holding every worker's cells and outcomes."""
+        first = parts[0]
+        rec = cls(
+            directory,
+            first["base_url"],
+            first["axe_version"],
+            first["browser_version"],
+            started=min(dt.datetime.fromisoformat(p["started"]) for p in parts),
+        )
+        for part in parts:
+            for data in part["cells"]:
+                cell = cell_from_data(data["cell"])
+                entry = rec.cells.setdefault(cell.id, CellRecord(cell, data["url"]))
+                entry.tests.update(data["tests"])
+                entry.axe = entry.axe or data["axe"]
+            for key, value in part["outcomes"].items():
+                rec.outcomes[key] += value
+            rec.errors += part["errors"]
+            rec.problems += [p for p in part["problems"] if p not in rec.problems]
+            if part["span"]:
+                rec.saw(*part["span"])
+        return rec
+
     def status(self) -> str:
         """``error`` when a test could not run, else ``violations`` when anything was found."""
         if self.outcomes["errors"]:
@@ -75,7 +143,7 @@ class Recorder:
 
     # -- writing --------------------------------------------------------------------------
 
-    def write(self, duration: float) -> Path:
+    def write(self, duration: float | None = None) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         cells_dir = self.directory / "cells"
         cells_dir.mkdir(exist_ok=True)
@@ -85,7 +153,7 @@ class Recorder:
             (cells_dir / f"{slug(record.cell.id)}.json").write_text(
                 json.dumps(self._cell_json(record), indent=1), encoding="utf-8"
             )
-        summary = self.summary(duration)
+        summary = self.summary(self.duration if duration is None else duration)
         (self.directory / "summary.json").write_text(
             json.dumps(summary, indent=1), encoding="utf-8"
         )
