@@ -19,7 +19,7 @@ from browser_audit.browser import Page, visit
 from browser_audit.findings import Finding, from_axe
 from browser_audit.matrix import VIEWPORTS, Cell
 from browser_audit.server import LiveServer
-from fixture.site import FAULTS
+from fixture.site import FAULTS, PREFERENCES_GO_HOME
 from fixture.site import create_app as fixture_app
 from selenium.webdriver.chrome.webdriver import WebDriver
 
@@ -175,6 +175,31 @@ def test_preferences_check_passes_on_a_working_form(
 ) -> None:
     assert (
         checks.preferences_without_javascript(browser_without_javascript, fixture_site, "/") == []
+    )
+
+
+def test_preferences_check_catches_a_form_that_sends_the_visitor_away(
+    browser_without_javascript: WebDriver, fixture_site: str
+) -> None:
+    found = checks.preferences_without_javascript(
+        browser_without_javascript, fixture_site, PREFERENCES_GO_HOME
+    )
+    assert [(f.rule, f.message) for f in found] == [
+        (
+            "preferences-without-javascript",
+            "pressing font size 'normal' took the visitor to / instead of back to this page",
+        )
+    ]
+
+
+def test_cell_visit_stays_on_its_page_when_the_form_sends_the_visitor_away(
+    browser: WebDriver, fixture_site: str
+) -> None:
+    page = visit(browser, fixture_site, _cell(PREFERENCES_GO_HOME, "extra-large"))
+    assert browser.current_url == page.url
+    assert browser.find_element("tag name", "h1").text == "Preferences go home"
+    assert "font-size-extra-large" in (
+        browser.find_element("tag name", "html").get_attribute("class") or ""
     )
 
 

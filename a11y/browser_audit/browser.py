@@ -7,12 +7,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 from .matrix import PREFERENCES, Cell, Preference, Viewport
@@ -129,20 +131,12 @@ def pressed_value(driver: WebDriver, preference: Preference) -> str | None:
     return buttons[0].get_attribute("value") if len(buttons) == 1 else None
 
 
-def choose(driver: WebDriver, preference: Preference, value: str) -> None:
-    """Press the site's own button for ``value`` and wait for the 303 to land back on the page.
-
-    This is what a visitor does, and it works with JavaScript off, so the same code serves both
-    browsers.
-    """
-    selector = f'{PREFERENCES_FORM} button[name="{preference.field}"][value="{value}"]'
-    buttons = driver.find_elements(By.CSS_SELECTOR, selector)
-    if not buttons:
-        raise VisitError(f"no {preference.name} button {selector!r} on {driver.current_url}")
-    # A mark on the old document: gone once the 303 has brought a new one.
+def follow(driver: WebDriver, element: WebElement, what: str) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded."""
+    # A mark on the old document: gone once the next document has replaced it.
     driver.execute_script("window.__a11yAuditLeaving = true")
     try:
-        buttons[0].click()
+        element.click()
     except WebDriverException as exc:
         # Chromium can report the navigation the click started as an error about the old
         # document's nodes; the wait below tells whether the new page came.
@@ -155,17 +149,38 @@ def choose(driver: WebDriver, preference: Preference, value: str) -> None:
             )
         )
     except TimeoutException as exc:
-        raise VisitError(f"pressing {value!r} on {driver.current_url} loaded no page") from exc
+        raise VisitError(f"{what} on {driver.current_url} loaded no page") from exc
+
+
+def button_selector(preference: Preference, value: str) -> str:
+    return f'{PREFERENCES_FORM} button[name="{preference.field}"][value="{value}"]'
+
+
+def choose(driver: WebDriver, preference: Preference, value: str) -> None:
+    """Press the site's own button for ``value`` and wait for the 303 to land on a page.
+
+    This is what a visitor does, and it works with JavaScript off, so the same code serves both
+    browsers.
+    """
+    selector = button_selector(preference, value)
+    buttons = driver.find_elements(By.CSS_SELECTOR, selector)
+    if not buttons:
+        raise VisitError(f"no {preference.name} button {selector!r} on {driver.current_url}")
+    follow(driver, buttons[0], f"pressing {preference.name} {value!r}")
 
 
 def apply_preferences(
-    driver: WebDriver, cell: Cell, preferences: tuple[Preference, ...] = PREFERENCES
+    driver: WebDriver, cell: Cell, url: str, preferences: tuple[Preference, ...] = PREFERENCES
 ) -> None:
     for preference in preferences:
         wanted = cell.preference(preference.field)
         # A visitor already at the value they want does not press its button again.
         if pressed_value(driver, preference) != wanted:
             choose(driver, preference, wanted)
+            if urlsplit(driver.current_url).path != urlsplit(url).path:
+                # The form took the visitor elsewhere (test_preferences_without_javascript
+                # reports that); like them, go back to the page, where the cookie now applies.
+                load(driver, url)
         if pressed_value(driver, preference) != wanted:
             raise VisitError(
                 f"after choosing {preference.name} {wanted!r} the browser shows "
@@ -188,6 +203,6 @@ def visit(driver: WebDriver, base_url: str, cell: Cell) -> Page:
         raise VisitError(f"viewport is {width} CSS px wide, wanted {cell.viewport.width}")
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    apply_preferences(driver, cell)
+    apply_preferences(driver, cell, url)
     timings["preferences"] = time.perf_counter() - start
     return Page(driver=driver, cell=cell, url=url, timings=timings)

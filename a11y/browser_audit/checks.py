@@ -15,7 +15,9 @@ from selenium.webdriver.common.keys import Keys
 from .browser import (
     Page,
     VisitError,
+    button_selector,
     choose,
+    follow,
     load,
     pressed_value,
     set_browser_text_size,
@@ -26,6 +28,7 @@ from .findings import Finding, finding
 from .matrix import PREFERENCES, TEXT_ONLY_PREFIX, VIEWPORTS, Preference, mode_of
 
 JS_DIR = Path(__file__).resolve().parent / "js"
+PREFERENCES_RULE = "preferences-without-javascript"
 TOGGLE_TEXT = {"full": "View text only version", "text-only": "View full website"}
 
 
@@ -37,6 +40,10 @@ def _script(name: str) -> str:
 
 def run_js(driver: WebDriver, name: str, *args: Any) -> Any:
     return driver.execute_script(_script(name), *args)
+
+
+def selector_of(driver: WebDriver, element: Any) -> str:
+    return str(run_js(driver, "css_path", element))
 
 
 def press(driver: WebDriver, key: str, times: int = 1) -> None:
@@ -201,8 +208,13 @@ def preferences_without_javascript(
     route: str,
     preferences: tuple[Preference, ...] = PREFERENCES,
 ) -> list[Finding]:
-    """Each preference through the form with JavaScript off: applied, growing, remembered."""
-    rule = "preferences-without-javascript"
+    """Each preference through the form with JavaScript off: applied, growing, remembered.
+
+    For every value in order the visitor presses its button and must come back to this page
+    with the value in force; a ``measure`` must grow strictly; the last value must survive a
+    reload and a move to another page; pressing the default must restore it.
+    """
+    rule = PREFERENCES_RULE
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     set_viewport(driver, VIEWPORTS[0])
     url = url_for(base_url, route)
@@ -211,47 +223,76 @@ def preferences_without_javascript(
     for pref in preferences:
         if pressed_value(driver, pref) != pref.default:
             found.append(
-                finding(rule, "form", f"a new visitor's {pref.name} is not {pref.default!r}")
+                finding(
+                    rule,
+                    button_selector(pref, pref.default),
+                    f"a new visitor's {pref.name} is not marked as {pref.default!r}",
+                )
             )
         measures: list[float] = []
-        for value in pref.values:
+        for value in (*pref.values, pref.default):
+            button = button_selector(pref, value)
             try:
                 choose(driver, pref, value)
             except VisitError as exc:
-                return [*found, finding(rule, 'form[action="/preferences"]', str(exc))]
+                return [*found, finding(rule, button, str(exc))]
             landed = _path(driver.current_url)
             if landed != _path(url):
-                found.append(
-                    finding(rule, "form", f"choosing {value!r} landed on {landed}, not back here")
-                )
-                return found
+                # WCAG 3.2.2: changing a setting must not take the visitor somewhere else.
+                return [
+                    *found,
+                    finding(
+                        rule,
+                        button,
+                        f"pressing {pref.name} {value!r} took the visitor to {landed} instead "
+                        "of back to this page",
+                    ),
+                ]
             if pressed_value(driver, pref) != value:
                 found.append(
-                    finding(rule, "form", f"choosing {pref.name} {value!r} did not take effect")
+                    finding(rule, button, f"pressing {pref.name} {value!r} did not take effect")
                 )
             if pref.measure:
                 measures.append(float(driver.execute_script(f"return {pref.measure}")))
-        if measures and any(b <= a for a, b in zip(measures, measures[1:], strict=False)):
-            shown = ", ".join(f"{v} {m:g}" for v, m in zip(pref.values, measures, strict=True))
-            found.append(finding(rule, "html", f"{pref.name} does not grow: {shown}"))
-        last = pref.values[-1]
-        driver.refresh()
-        if pressed_value(driver, pref) != last:
-            found.append(finding(rule, "form", f"{pref.name} {last!r} was lost on reload"))
-        link = _nav_link_elsewhere(driver)
-        if link is None:
-            found.append(finding(rule, "nav", "no link to another page to test persistence"))
-        else:
-            link.click()
-            load(driver, driver.current_url)
-            if pressed_value(driver, pref) != last:
+            if value == pref.values[-1]:
+                found += _remembered(driver, pref, value)
+                load(driver, url)
+        if pref.measure:
+            grows = measures[: len(pref.values)]
+            shown = ", ".join(f"{v} {m:g}" for v, m in zip(pref.values, grows, strict=True))
+            if any(b <= a for a, b in zip(grows, grows[1:], strict=False)):
+                found.append(finding(rule, "html", f"{pref.name} does not grow: {shown}"))
+            if measures[-1] != measures[0]:
                 found.append(
                     finding(
                         rule,
-                        "form",
-                        f"{pref.name} {last!r} was lost on moving to {_path(driver.current_url)}",
+                        button_selector(pref, pref.default),
+                        f"pressing {pref.default!r} again gave {measures[-1]:g}, "
+                        f"not {measures[0]:g}",
                     )
                 )
+    return found
+
+
+def _remembered(driver: WebDriver, pref: Preference, value: str) -> list[Finding]:
+    """The choice holds after a reload and on the next page the visitor opens."""
+    found = []
+    button = button_selector(pref, value)
+    driver.refresh()
+    if pressed_value(driver, pref) != value:
+        found.append(finding(PREFERENCES_RULE, button, f"{pref.name} {value!r} was lost on reload"))
+    link = _nav_link_elsewhere(driver)
+    if link is None:
+        return [*found, finding(PREFERENCES_RULE, "nav", "no link to another page in the menu")]
+    follow(driver, link, "following a menu link")
+    if pressed_value(driver, pref) != value:
+        found.append(
+            finding(
+                PREFERENCES_RULE,
+                button,
+                f"{pref.name} {value!r} was lost on moving to {_path(driver.current_url)}",
+            )
+        )
     return found
 
 
@@ -277,18 +318,18 @@ def mode_toggle(driver: WebDriver, base_url: str, route: str) -> list[Finding]:
         return [finding(rule, "body", f'no link "{text}" on the page')]
     expected = counterpart(route)
     heading = _h1(driver)
+    link = selector_of(driver, links[0])
     href = links[0].get_attribute("href") or ""
     if _path(href) != _path(url_for(base_url, expected)):
-        return [finding(rule, "a", f'"{text}" points to {_path(href)}, not {expected}')]
-    links[0].click()
-    load(driver, driver.current_url)
+        return [finding(rule, link, f'"{text}" points to {_path(href)}, not {expected}')]
+    follow(driver, links[0], f'following "{text}"')
     landed = _path(driver.current_url)
     if landed != _path(url_for(base_url, expected)):
-        return [finding(rule, "a", f'"{text}" landed on {landed}, not {expected}')]
+        return [finding(rule, link, f'"{text}" landed on {landed}, not {expected}')]
     if _h1(driver) != heading:
         return [
             finding(
-                rule, "h1", f'"{text}" landed on a page headed {_h1(driver)!r}, not {heading!r}'
+                rule, link, f'"{text}" landed on a page headed {_h1(driver)!r}, not {heading!r}'
             )
         ]
     return []

@@ -1,0 +1,1 @@
+return cssPath(arguments[0]);
