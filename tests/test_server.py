@@ -7,7 +7,9 @@ bounded number of tries, and a test fails on what the server answered, never on 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -16,15 +18,19 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import pytest
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
+from uvicorn.server import ServerState
 
 from plain_pcc.app import create_app
 from plain_pcc.cli import server_options
+from plain_pcc.server import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
 from plain_pcc.settings import Settings
 
 from .conftest import CONTENT, ROOT
@@ -35,6 +41,7 @@ FAILURE = "deliberate failure 7f3a: /srv/secret/config.py line 12"
 LAUNCH = """
 import os, sys, uvicorn
 from plain_pcc.cli import server_options
+from plain_pcc.server import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
 from plain_pcc.settings import Settings
 options = server_options(Settings.from_env(os.environ))
 uvicorn.run(sys.argv[1], factory=True, host="127.0.0.1", port=int(sys.argv[2]), **options)
@@ -351,3 +358,207 @@ def test_internal_error_shows_the_500_page_and_logs_the_trace(failing_server: Se
     assert 'GET "/boom" 500' in log
     # And the server goes on serving.
     assert httpx.get(failing_server.url + "/").status_code == 200
+
+
+# The request head's limits (server.py), in process ---------------------------------------------
+
+
+class FakeTransport(asyncio.Transport):
+    """What the protocol writes, and whether it closed the connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = bytearray()
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(
+            name, default
+        )
+
+
+@pytest.fixture(scope="module")
+def protocol_config(settings: Settings) -> uvicorn.Config:
+    options = {**server_options(settings), "log_config": None}
+    config = uvicorn.Config(create_app(settings), **options)
+    config.load()
+    assert config.http_protocol_class is LimitedHttpToolsProtocol
+    return config
+
+
+def connect(
+    config: uvicorn.Config, head_timeout: float = HEAD_TIMEOUT
+) -> tuple[LimitedHttpToolsProtocol, FakeTransport]:
+    protocol = LimitedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+    protocol.head_timeout = head_timeout
+    transport = FakeTransport()
+    protocol.connection_made(transport)
+    return protocol, transport
+
+
+async def settle(transport: FakeTransport, until: bytes | None = None, tries: int = 500) -> None:
+    """Let the loop run the request tasks and timers, a bounded number of turns."""
+    for _ in range(tries):
+        if transport.closed or (until is not None and transport.written.count(until)):
+            return
+        await asyncio.sleep(0.005)
+
+
+def test_a_whole_request_is_answered_and_its_head_timer_stopped(
+    protocol_config: uvicorn.Config,
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        protocol.data_received(request_bytes("/cookies/", 8000))
+        await settle(transport, until=b"</html>")
+        assert transport.written.startswith(b"HTTP/1.1 200 OK")
+        assert not transport.closed
+        assert protocol._head_timer is None
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("piece", [1024, 64 * 1024], ids=["small-pieces", "one-big-read"])
+def test_a_head_over_the_limit_gets_431_and_the_connection_closes(
+    protocol_config: uvicorn.Config, piece: int
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        protocol.data_received(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        for _ in range(4 * HEAD_LIMIT // piece + 2):
+            if transport.closed:
+                break
+            protocol.data_received(b"a" * piece)
+        assert transport.closed
+        assert transport.written.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_a_long_url_counts_towards_the_limit(protocol_config: uvicorn.Config) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        protocol.data_received(b"GET /")
+        for _ in range(HEAD_LIMIT // 1024 + 2):
+            protocol.data_received(b"a" * 1024)
+        assert transport.written.startswith(b"HTTP/1.1 431")
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_a_body_does_not_count_as_head(protocol_config: uvicorn.Config) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        body = b"font_size=large&pad=" + b"x" * (2 * HEAD_LIMIT)
+        protocol.data_received(
+            b"POST /preferences HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        for start in range(0, len(body), 1024):
+            protocol.data_received(body[start : start + 1024])
+        await settle(transport, until=b"</html>")
+        assert transport.written.startswith(b"HTTP/1.1 413")
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_pipelined_requests_in_one_read_are_not_taken_for_one_big_head(
+    protocol_config: uvicorn.Config,
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        one = request_bytes("/healthz", 8000)
+        # 300 whole requests and the start of one more, in one read; then the rest of it.
+        first = one * 300 + one[:20]
+        assert len(first) > HEAD_LIMIT
+        protocol.data_received(first)
+        protocol.data_received(one[20:])
+        for _ in range(500):
+            if transport.written.count(b"HTTP/1.1 200 OK") == 301:
+                break
+            await asyncio.sleep(0.005)
+        assert transport.written.count(b"HTTP/1.1 200 OK") == 301
+        assert b"431" not in transport.written
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"", b"GET /cookies/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: "],
+    ids=["nothing", "half-a-head"],
+)
+def test_a_head_not_sent_in_time_closes_the_connection(
+    protocol_config: uvicorn.Config, sent: bytes
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config, head_timeout=0.05)
+        if sent:
+            protocol.data_received(sent)
+        await settle(transport)
+        assert transport.closed
+        assert transport.written == b""  # nothing is owed to a client that has not asked
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_the_head_timer_starts_again_with_the_next_request(
+    protocol_config: uvicorn.Config,
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config, head_timeout=0.05)
+        protocol.data_received(request_bytes("/healthz", 8000))
+        await settle(transport, until=b"ok\n")
+        assert not transport.closed
+        # Idle between requests is the keep-alive timeout's business; a started request that
+        # stalls is this one's.
+        protocol.data_received(b"GET /healthz HTTP/1.1\r\n")
+        await settle(transport)
+        assert transport.closed
+        assert transport.written.count(b"HTTP/1.1 200 OK") == 1
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_oversized_head_is_refused_live_and_others_carry_on(
+    server: Server, reports_page: bytes
+) -> None:
+    start = server.log_size()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        refused = False
+        for _ in range(4 * HEAD_LIMIT // 1024):
+            # Stop sending as soon as the server has answered, so the answer is not lost to a
+            # reset for bytes it never read.
+            if select.select([connection], [], [], 0.01)[0]:
+                refused = True
+                break
+            connection.sendall(b"a" * 1024)
+        answer = connection.recv(100)
+    assert refused
+    assert answer.startswith(b"HTTP/1.1 431")
+    assert "Request head over 16384 bytes" in server.wait_for_log("Request head over")[start:]
+    assert visitor_requests(server, reports_page, 3) == [200] * 3

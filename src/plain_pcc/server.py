@@ -1,0 +1,87 @@
+"""The HTTP server's protocol: uvicorn's httptools protocol, with the two limits it lacks.
+
+uvicorn's h11 protocol caps a request head at 16 KiB, but its faster httptools protocol (the
+one it picks when httptools is installed, as here) has no cap and no deadline: one client can
+send megabytes of header, or hold a connection for ever by sending its request a byte at a
+time (a "slowloris"), until the concurrency limit turns everyone else away with 503. This
+protocol closes both: a request line and headers of at most ``HEAD_LIMIT`` bytes, sent within
+``HEAD_TIMEOUT`` seconds of the connection opening or the request starting.
+
+``cli.server_options`` names it by import string, so it is loaded only when serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+# Browsers send well under 8 KiB of head; nginx's default buffers hold 4 x 8 KiB.
+HEAD_LIMIT = 16 * 1024
+HEAD_TIMEOUT = 10.0
+_REFUSAL = b"Request header fields too large.\n"
+_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: " + str(len(_REFUSAL)).encode() + b"\r\n"
+    b"connection: close\r\n\r\n" + _REFUSAL
+)
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """httptools, with a bounded request head in size and in time (RFC 9110 §15.5.9, 6585 §5)."""
+
+    head_limit = HEAD_LIMIT
+    head_timeout = HEAD_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # Until its first request has its headers, a connection is in a head.
+        self._in_head = True
+        self._head_size = 0
+        self._began_here = False
+        self._head_timer: asyncio.TimerHandle | None = self.loop.call_later(
+            self.head_timeout, self._head_too_slow
+        )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._began_here = False
+        super().data_received(data)
+        # When a request began inside this chunk, the chunk also held what came before it;
+        # the count starts with the next chunk (so the cap is at most one read late).
+        if self._in_head and not self._began_here and not self.transport.is_closing():
+            self._head_size += len(data)
+            if self._head_size > self.head_limit:
+                self._stop_head_timer()
+                self.logger.warning("Request head over %d bytes: refused.", self.head_limit)
+                self.transport.write(_TOO_LARGE)
+                self.transport.close()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        self._head_size = 0
+        self._began_here = True
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._stop_head_timer()
+        super().on_headers_complete()
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._in_head and not self.transport.is_closing():
+            # Nothing is owed to a client that has not finished asking: close, as uvicorn's
+            # own keep-alive timeout does.
+            self.transport.close()
