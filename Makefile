@@ -56,5 +56,11 @@ lint: $(STAMP)
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py
 
+# The site against a bare Starlette app serving the same bytes, under the same uvicorn options,
+# at --workers 1 and 2, then nginx (deploy/nginx.conf) in front: a table of requests/s, latency,
+# CPU time and memory per row. About 6 minutes; installs wrk from Debian when missing (root).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
+
 clean:
 	rm -rf $(VENV) a11y/node_modules a11y/report .pytest_cache .coverage
