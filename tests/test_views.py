@@ -227,6 +227,42 @@ def test_nonsense_content_length_is_refused(app: Starlette, length: str) -> None
     assert sent[0]["status"] == 413
 
 
+def test_client_that_leaves_mid_body_gets_400_not_an_error(app: Starlette) -> None:
+    """ClientDisconnect is the visitor's doing: answered (to no one) as 400, never a 500."""
+    sent: list[Message] = []
+    incoming: list[Message] = [
+        {"type": "http.request", "body": b"font_size=la", "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive() -> Message:
+        return incoming.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/preferences",
+        "raw_path": b"/preferences",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", FORM["content-type"].encode()),
+            (b"content-length", b"40"),
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert not any(name == b"set-cookie" for name, _ in sent[0]["headers"])
+
+
 def test_too_many_fields_are_refused(client: CheckedClient) -> None:
     body = "&".join(f"f{index}=1" for index in range(MAX_FIELDS + 1))
     assert post(client, body).status_code == 413

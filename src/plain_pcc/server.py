@@ -4,8 +4,9 @@ uvicorn's h11 protocol caps a request head at 16 KiB, but its faster httptools p
 one it picks when httptools is installed, as here) has no cap and no deadline: one client can
 send megabytes of header, or hold a connection for ever by sending its request a byte at a
 time (a "slowloris"), until the concurrency limit turns everyone else away with 503. This
-protocol closes both: a request line and headers of at most ``HEAD_LIMIT`` bytes, sent within
-``HEAD_TIMEOUT`` seconds of the connection opening or the request starting.
+protocol closes both: a request line and headers of at most ``HEAD_LIMIT`` bytes, and the
+whole request (head and body) within ``HEAD_TIMEOUT`` seconds of the connection opening or
+the request starting.
 
 ``cli.server_options`` names it by import string, so it is loaded only when serving.
 """
@@ -29,7 +30,7 @@ _TOO_LARGE = (
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
-    """httptools, with a bounded request head in size and in time (RFC 9110 §15.5.9, 6585 §5)."""
+    """httptools, with a bounded request head (RFC 6585 §5) and a deadline for the request."""
 
     head_limit = HEAD_LIMIT
     head_timeout = HEAD_TIMEOUT
@@ -71,8 +72,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
-        self._stop_head_timer()
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        # The deadline covers the body too: the site takes no uploads, only a form of a few
+        # dozen bytes, so a body still trickling in after 10 s is not a visitor's.
+        self._stop_head_timer()
+        super().on_message_complete()
 
     def _stop_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -81,7 +87,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _head_too_slow(self) -> None:
         self._head_timer = None
-        if self._in_head and not self.transport.is_closing():
+        if not self.transport.is_closing():
             # Nothing is owed to a client that has not finished asking: close, as uvicorn's
             # own keep-alive timeout does.
             self.transport.close()

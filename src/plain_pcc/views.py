@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
@@ -32,7 +32,12 @@ class Preferences:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # An ASGI app, not a function endpoint: Starlette gives a function endpoint GET and HEAD
         # only, so a POST fell through to the catalogue's 404 and a GET never got this 405.
-        response = await self.post(Request(scope, receive))
+        try:
+            response = await self.post(Request(scope, receive))
+        except ClientDisconnect:
+            # The visitor left (or was cut off) mid-form. Nothing went wrong here, so no trace
+            # in the log: the access line says 400, the request that never arrived whole.
+            response = self.error(Request(scope), 400)
         await response(scope, receive, send)
 
     async def post(self, request: Request) -> Response:
