@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from browser_audit import exceptions as exceptions_file
 from browser_audit.axe import AxeRunner, pinned_version
-from browser_audit.browser import Page, browser_version, start_chromium, visit
+from browser_audit.browser import Page, browser_version, chromium, visit
 from browser_audit.findings import CHECKS, Finding, Violations, describe
 from browser_audit.matrix import VIEWPORTS, Cell, build_cells, fetch_routes
 from browser_audit.report import Recorder
@@ -112,16 +112,14 @@ def site(request: pytest.FixtureRequest) -> Site:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[WebDriver]:
     """One Chromium for every page of the session, JavaScript on (axe needs it)."""
-    driver = start_chromium()
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="session")
 def browser_without_javascript() -> Iterator[WebDriver]:
-    driver = start_chromium(javascript=False)
-    yield driver
-    driver.quit()
+    with chromium(javascript=False) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,8 +22,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from .matrix import PREFERENCES, Cell, Preference, Viewport
 
-CHROMIUM = Path(os.environ.get("PLAIN_PCC_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("PLAIN_PCC_CHROMEDRIVER", "/usr/bin/chromedriver"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
 
 # The machine has no general network: without these Chromium keeps dialling Google's services.
 CHROMIUM_ARGS = (
@@ -44,24 +47,42 @@ class VisitError(RuntimeError):
     """The cell could not be set up (page did not load, preference form missing or inert)."""
 
 
-def start_chromium(*, javascript: bool = True) -> WebDriver:
-    """A fresh headless Chromium with an empty profile; the driver is never downloaded."""
+@contextmanager
+def chromium(*, javascript: bool = True) -> Iterator[WebDriver]:
+    """A fresh headless Chromium with an empty profile, removed again when the block ends."""
+    profile = tempfile.mkdtemp(prefix="a11y-chromium-")
+    try:
+        driver = start_chromium(profile, javascript=javascript)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def start_chromium(profile: str, *, javascript: bool = True) -> WebDriver:
+    """Headless Chromium on the given profile directory; the driver is never downloaded."""
     # Selenium Manager would otherwise look for a driver online when the paths are wrong.
     os.environ.setdefault("SE_OFFLINE", "true")
-    for path in (CHROMIUM, CHROMEDRIVER):
+    chromium = Path(os.environ.get("PLAIN_PCC_CHROMIUM", CHROMIUM))
+    chromedriver = Path(os.environ.get("PLAIN_PCC_CHROMEDRIVER", CHROMEDRIVER))
+    for path in (chromium, chromedriver):
         if not os.access(path, os.X_OK):
-            raise FileNotFoundError(f"{path} is missing: install Debian's chromium-driver")
+            raise FileNotFoundError(
+                f"{path} is missing: install Debian's chromium and chromium-driver (make browser)"
+            )
     options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
+    options.binary_location = str(chromium)
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='a11y-chromium-')}")
+    options.add_argument(f"--user-data-dir={profile}")
     if not javascript:
         # The site promises everything works without JavaScript; its visitors may have it off.
         options.add_experimental_option(
             "prefs", {"profile.managed_default_content_settings.javascript": 2}
         )
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(service=Service(executable_path=str(chromedriver)), options=options)
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(60)
     return driver
