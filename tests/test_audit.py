@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,13 @@ def test_stale_summary_from_an_earlier_run_is_not_believed(suite: Path) -> None:
     assert audit.main([], run=FakePytest(0, None)) == audit.EXIT_ERROR
 
 
+def test_no_report_is_said_when_the_run_wrote_none(
+    suite: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    audit.main([], run=FakePytest(2, None))
+    assert "could not run; no report was written" in capsys.readouterr().err
+
+
 def test_outcome_is_printed_with_the_report_path(
     suite: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -173,3 +181,8 @@ def test_outcome_is_printed_with_the_report_path(
     err = capsys.readouterr().err
     assert "violations found" in err
     assert str(suite / "report" / "index.html") in err
+
+
+def test_child_process_exit_status_is_returned(tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "import os, sys; sys.exit(3 if os.getcwd() else 0)"]
+    assert audit._run(command, tmp_path) == 3

@@ -134,5 +134,6 @@ def main(argv: list[str] | None = None, run: Runner = _run) -> int:
     outcome = {EXIT_CLEAN: "clean", EXIT_VIOLATIONS: "violations found"}.get(
         code, "the audit could not run"
     )
-    print(f"plain-pcc audit: {outcome}; report in {report / 'index.html'}", file=sys.stderr)
+    where = f"report in {report / 'index.html'}" if summary else "no report was written"
+    print(f"plain-pcc audit: {outcome}; {where}", file=sys.stderr)
     return code
