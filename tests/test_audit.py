@@ -183,6 +183,8 @@ def test_outcome_is_printed_with_the_report_path(
     assert str(suite / "report" / "index.html") in err
 
 
-def test_child_process_exit_status_is_returned(tmp_path: Path) -> None:
-    command = [sys.executable, "-c", "import os, sys; sys.exit(3 if os.getcwd() else 0)"]
-    assert audit._run(command, tmp_path) == 3
+def test_child_process_runs_in_the_given_directory_and_its_status_is_returned(
+    tmp_path: Path,
+) -> None:
+    check = "import os, sys; sys.exit(3 if os.getcwd() == sys.argv[1] else 4)"
+    assert audit._run([sys.executable, "-c", check, str(tmp_path.resolve())], tmp_path) == 3
