@@ -8,9 +8,12 @@ the HMIC reports page in both modes with a mix of cookies and Accept-Encoding va
 request in 25 is hostile (encoded traversal, NUL, CRLF, a huge cookie, a wrong Host,
 cross-site and oversized form posts, odd methods and codings).
 
+Sixteen more connections send a request head a byte a second and never finish it.
+
 It passes when there is no 5xx, no socket error, no traceback in the log, every request wrk
-completed is in the access log (nothing lost), and resident memory never grows more than 10%
-over its size after the warm-up. It prints the numbers and exits 1 on failure. Every run is
+completed is in the access log (nothing lost), every slow connection is cut off by the
+server's 10-second request deadline, and resident memory never grows more than 10% over its
+size after the warm-up. It prints the numbers and exits 1 on failure. Every run is
 bounded in time and stops by itself; traffic goes only to 127.0.0.1.
 """
 
@@ -29,9 +32,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plain_pcc.server import HEAD_TIMEOUT
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = "/finance-reporting/publications/hmic-reports/hmic-reports-2016/"
 MEMORY_GROWTH_LIMIT = 0.10
+SLOW_CONNECTIONS = 16
 # The child: uvicorn on the socket this script opened, with the site's own options.
 LAUNCH = """
 import os, sys, uvicorn
@@ -188,12 +194,16 @@ def main(argv: list[str] | None = None) -> int:
             samples: list[int] = []
             stop = threading.Event()
             sampler = threading.Thread(target=sample, args=(server.pid, samples, stop))
+            slow = Slowloris(port, SLOW_CONNECTIONS)
             sampler.start()
+            slow.start()
             try:
                 load = wrk(url, script, options.connections, options.seconds)
             finally:
                 stop.set()
+                slow.stop.set()
                 sampler.join()
+                slow.join()
             final = rss_kib(server.pid)
             alive = server.poll() is None
         finally:
@@ -204,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     growth = (peak - baseline) / baseline
     lost = load.requests + warm.requests - logged
     report(options, load, warm, baseline, peak, final, logged, logged_5xx, traces)
+    print(f"  slow clients  {slow.cut} of {slow.count} cut off by the server's request deadline")
     failures = []
     if not alive:
         failures.append("the server died")
@@ -220,10 +231,49 @@ def main(argv: list[str] | None = None) -> int:
         failures.append(f"{lost} requests wrk completed are missing from the access log")
     if not load.requests:
         failures.append("no request completed")
+    # The server's deadline for a request is 10 s (plain_pcc.server): a longer soak must see
+    # every slow connection cut.
+    if options.seconds > 2 * HEAD_TIMEOUT and slow.cut < slow.count:
+        failures.append(f"{slow.count - slow.cut} slow connections outlived the request deadline")
     for failure in failures:
         print(f"FAIL: {failure}")
     print("soak: " + ("FAILED" if failures else "passed"))
     return 1 if failures else 0
+
+
+class Slowloris(threading.Thread):
+    """Connections that send a request head a byte a second and never finish it."""
+
+    def __init__(self, port: int, count: int) -> None:
+        super().__init__(daemon=True)
+        self.port = port
+        self.count = count
+        self.cut = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        connections = []
+        for _ in range(self.count):
+            connection = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            connections.append(connection)
+        try:
+            while connections and not self.stop.wait(1):
+                for connection in list(connections):
+                    try:
+                        connection.sendall(b"a")
+                        closed = connection.recv(1, socket.MSG_DONTWAIT) == b""
+                    except BlockingIOError:
+                        closed = False
+                    except OSError:
+                        closed = True
+                    if closed:
+                        self.cut += 1
+                        connections.remove(connection)
+                        connection.close()
+        finally:
+            for connection in connections:
+                connection.close()
 
 
 def ensure_wrk() -> None:
