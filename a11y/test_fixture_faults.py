@@ -19,7 +19,7 @@ from browser_audit.browser import Page, visit
 from browser_audit.findings import Finding, from_axe
 from browser_audit.matrix import VIEWPORTS, Cell
 from browser_audit.server import LiveServer
-from fixture.site import FAULTS, PREFERENCES_GO_HOME
+from fixture.site import CUT_OFF, FAULTS, PREFERENCES_GO_HOME
 from fixture.site import create_app as fixture_app
 from selenium.webdriver.chrome.webdriver import WebDriver
 
@@ -176,6 +176,15 @@ def test_preferences_check_passes_on_a_working_form(
     assert (
         checks.preferences_without_javascript(browser_without_javascript, fixture_site, "/") == []
     )
+
+
+def test_reflow_catches_content_cut_off_instead_of_scrolling(
+    browser: WebDriver, fixture_site: str
+) -> None:
+    found = checks.reflow(visit(browser, fixture_site, _cell(CUT_OFF)))
+    assert [(f.rule, f.selector) for f in found] == [("reflow", "#cut-off")]
+    assert "cuts it off" in found[0].message
+    assert checks.reflow(visit(browser, fixture_site, _cell(CUT_OFF, viewport=0))) == []
 
 
 def test_preferences_check_catches_a_form_that_sends_the_visitor_away(

@@ -56,6 +56,12 @@ def press(driver: WebDriver, key: str, times: int = 1) -> None:
 
 def reflow(page: Page) -> list[Finding]:
     result = run_js(page.driver, "reflow")
+    if result["clips"]:
+        # overflow-x: hidden on the page hides the scroll bar, and with it the content.
+        return [
+            finding("reflow", o["selector"], f"{o['detail']}, and the page cuts it off")
+            for o in result["offenders"]
+        ]
     if result["scrollWidth"] <= result["width"]:
         return []
     where = f"the page is {result['scrollWidth']} px wide in a {result['width']} px viewport"

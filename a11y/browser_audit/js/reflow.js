@@ -1,8 +1,13 @@
-// WCAG 1.4.10: does the page scroll sideways, and which outermost boxes stick out?
+// WCAG 1.4.10: does the page scroll sideways, or cut off what sticks out, and which outermost
+// boxes stick out past the right edge?
 const root = document.documentElement;
 const width = root.clientWidth;
-const result = { width, scrollWidth: root.scrollWidth, offenders: [] };
-if (root.scrollWidth <= width) return result;
+const clips = [root, document.body].some((el) => {
+  const x = getComputedStyle(el).overflowX;
+  return x === 'hidden' || x === 'clip';
+});
+const result = { width, scrollWidth: root.scrollWidth, clips, offenders: [] };
+if (root.scrollWidth <= width && !clips) return result;
 const sticksOut = (el) => el.getBoundingClientRect().right > width + 1;
 for (const el of document.body.querySelectorAll('*')) {
   if (!isRendered(el) || isVisuallyHidden(el) || !sticksOut(el)) continue;
