@@ -602,3 +602,15 @@ def test_oversized_head_is_refused_live_and_others_carry_on(
     assert answer.startswith(b"HTTP/1.1 431")
     assert "Request head over 16384 bytes" in server.wait_for_log("Request head over")[start:]
     assert visitor_requests(server, reports_page, 3) == [200] * 3
+
+
+def test_the_deadline_leaves_a_closing_connection_alone(protocol_config: uvicorn.Config) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        transport.close()
+        protocol._head_too_slow()
+        assert transport.written == b""
+        protocol.connection_lost(None)
+        assert protocol._head_timer is None
+
+    asyncio.run(scenario())
