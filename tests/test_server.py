@@ -474,6 +474,51 @@ def test_a_head_over_the_limit_gets_431_and_the_connection_closes(
     asyncio.run(scenario())
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n",
+        b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Many: 1\r\n" * 2000 + b"\r\n",
+    ],
+    ids=["one-header", "url", "many-headers"],
+)
+def test_a_whole_head_over_the_limit_in_one_read_gets_431(
+    protocol_config: uvicorn.Config, head: bytes
+) -> None:
+    """A read can hold the whole head: it is measured when complete, and the site never runs."""
+
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        protocol.data_received(head)
+        await settle(transport, until=b"too large.\n")
+        assert transport.written.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+        assert b"connection: close\r\n" in transport.written
+        assert b"content-security-policy" not in transport.written  # not the site's answer
+        assert transport.closed
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("over", "answer"), [(0, b"HTTP/1.1 200"), (1, b"HTTP/1.1 431")])
+def test_the_limit_is_exact_for_a_whole_head(
+    protocol_config: uvicorn.Config, over: int, answer: bytes
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        start = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+        # Measured as the protocol does: the URL, then each header with ": " and CRLF.
+        filler = HEAD_LIMIT - len("/healthz") - len("host: 127.0.0.1\r\n") - len("x-big: \r\n")
+        protocol.data_received(start + b"a" * (filler + over) + b"\r\n\r\n")
+        await settle(transport, until=b"\n", tries=50)
+        await settle(transport, tries=20)
+        assert transport.written.startswith(answer)
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
 def test_a_long_url_counts_towards_the_limit(protocol_config: uvicorn.Config) -> None:
     async def scenario() -> None:
         protocol, transport = connect(protocol_config)
@@ -587,6 +632,9 @@ def test_oversized_head_is_refused_live_and_others_carry_on(
     server: Server, reports_page: bytes
 ) -> None:
     start = server.log_size()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(request_bytes("/", server.port, "X-Big: " + "a" * 40000 + "\r\n"))
+        assert connection.recv(100).startswith(b"HTTP/1.1 431")
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
         connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
         refused = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 
+from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 # Browsers send well under 8 KiB of head; nginx's default buffers hold 4 x 8 KiB.
@@ -27,6 +28,21 @@ _TOO_LARGE = (
     b"content-length: " + str(len(_REFUSAL)).encode() + b"\r\n"
     b"connection: close\r\n\r\n" + _REFUSAL
 )
+
+
+async def _head_too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 431,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(_REFUSAL)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": _REFUSAL})
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -72,7 +88,19 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
-        super().on_headers_complete()
+        # A head that arrived whole in one read was never counted above: measure it here, and
+        # answer it the way uvicorn answers past its concurrency limit, with a stand-in app.
+        # (Each header as sent: name, ": ", value, CRLF.)
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size <= self.head_limit:
+            super().on_headers_complete()
+            return
+        self.logger.warning("Request head over %d bytes: refused.", self.head_limit)
+        app, self.app = self.app, _head_too_large
+        try:
+            super().on_headers_complete()
+        finally:
+            self.app = app
 
     def on_message_complete(self) -> None:
         # The deadline covers the body too: the site takes no uploads, only a form of a few
