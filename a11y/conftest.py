@@ -17,7 +17,8 @@ import pytest
 from browser_audit import exceptions as exceptions_file
 from browser_audit.axe import AxeRunner, pinned_version
 from browser_audit.browser import Page, browser_version, chromium, visit
-from browser_audit.findings import CHECKS, Finding, Violations, describe
+from browser_audit.findings import CHECKS, Violations
+from browser_audit.judge import Judge, Site
 from browser_audit.matrix import VIEWPORTS, Cell, build_cells, fetch_routes
 from browser_audit.report import Recorder
 from browser_audit.server import LiveServer
@@ -28,6 +29,7 @@ REPO = A11Y_DIR.parent
 SITE = pytest.StashKey["Site"]()
 RECORDER = pytest.StashKey[Recorder]()
 PARTS = pytest.StashKey[list[dict[str, Any]]]()
+LOST = pytest.StashKey[list[str]]()
 WORKERS = 2
 
 
@@ -56,13 +58,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # JUnit XML for CI beside the other reports, unless the caller chose a path.
     if not config.option.xmlpath:
         config.option.xmlpath = str(Path(config.option.report) / "junit.xml")
-
-
-@dataclasses.dataclass
-class Site:
-    base_url: str
-    routes: list[str]
-    server: LiveServer | None = None
 
 
 def _local_app(base_url: str) -> Any:
@@ -158,29 +153,6 @@ def page(browser: WebDriver, site: Site, cell: Cell) -> Page:
     return visit(browser, site.base_url, cell)
 
 
-class Judge:
-    """Applies exceptions, records the result for the report, and fails on what is left."""
-
-    def __init__(self, recorder: Recorder, exceptions: list[exceptions_file.Exception_]):
-        self.recorder = recorder
-        self.exceptions = exceptions
-
-    def __call__(
-        self,
-        test: str,
-        driver: WebDriver,
-        cell: Cell,
-        url: str,
-        findings: list[Finding],
-        timings: dict[str, float],
-        axe: dict[str, Any] | None = None,
-    ) -> None:
-        kept, excepted = exceptions_file.apply(driver, findings, self.exceptions)
-        self.recorder.record(test, cell, url, kept, excepted, timings, axe)
-        if kept:
-            raise Violations(describe(kept, f"{url} ({cell.id})"))
-
-
 @pytest.fixture(scope="session")
 def judge(recorder: Recorder, exceptions: tuple[list[Any], list[str]]) -> Judge:
     return Judge(recorder, exceptions[0])
@@ -232,6 +204,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     part = getattr(node, "workeroutput", {}).get("a11y")
     if part is not None:
         node.config.stash.setdefault(PARTS, []).append(part)
+    if error is not None:
+        # A worker that died took its cells with it: the report must not look complete.
+        node.config.stash.setdefault(LOST, []).append(f"worker {node.gateway.id} died: {error}")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -242,6 +217,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     if PARTS in config.stash:
         config.stash[RECORDER] = Recorder.merged(Path(config.option.report), config.stash[PARTS])
+    if RECORDER in config.stash:
+        for lost in config.stash.get(LOST, []):
+            config.stash[RECORDER].outcomes["errors"] += 1
+            config.stash[RECORDER].errors.append({"test": "pytest-xdist", "message": lost})
     if RECORDER in config.stash:
         config.stash[RECORDER].write()
 

@@ -14,9 +14,9 @@ from browser_audit import checks
 from browser_audit.axe import AxeRunner
 from browser_audit.browser import Page, url_for, visit
 from browser_audit.findings import Violations, from_axe
+from browser_audit.judge import Judge, Site
 from browser_audit.matrix import VIEWPORTS, Cell, build_cells, mode_of
 from browser_audit.report import Recorder
-from conftest import Judge, Site
 from selenium.webdriver.chrome.webdriver import WebDriver
 
 pytestmark = pytest.mark.site_audit
