@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 from typing import Any
+from urllib.parse import unquote
 
 import brotli
 from hypothesis import HealthCheck, given, settings
@@ -330,8 +331,6 @@ def test_any_path_method_and_headers(
 @given(raw_path=st.binary(max_size=300), query_string=st.binary(max_size=300), method=methods)
 def test_raw_bytes_no_client_would_send(raw_path: bytes, query_string: bytes, method: str) -> None:
     """Non-UTF-8 and control bytes in the path, as a server decodes them (with replacement)."""
-    from urllib.parse import unquote
-
     path = "/" + unquote(raw_path.decode("latin-1"), errors="replace")
     status, response_headers, body = call(
         method, path, raw_path=b"/" + raw_path, query_string=query_string
