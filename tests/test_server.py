@@ -469,6 +469,8 @@ def test_a_head_over_the_limit_gets_431_and_the_connection_closes(
             protocol.data_received(b"a" * piece)
         assert transport.closed
         assert transport.written.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+        assert b"x-content-type-options: nosniff\r\n" in transport.written
+        assert transport.written.endswith(b"\r\n\r\nRequest header fields too large.\n")
         protocol.connection_lost(None)
 
     asyncio.run(scenario())
@@ -494,7 +496,8 @@ def test_a_whole_head_over_the_limit_in_one_read_gets_431(
         await settle(transport, until=b"too large.\n")
         assert transport.written.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
         assert b"connection: close\r\n" in transport.written
-        assert b"content-security-policy" not in transport.written  # not the site's answer
+        assert b"x-content-type-options: nosniff\r\n" in transport.written
+        assert b"<html" not in transport.written  # not the site's answer: the site never ran
         assert transport.closed
         protocol.connection_lost(None)
 

@@ -18,30 +18,33 @@ import asyncio
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from .security import CONTENT_SECURITY_POLICY
+
 # Browsers send well under 8 KiB of head; nginx's default buffers hold 4 x 8 KiB.
 HEAD_LIMIT = 16 * 1024
 HEAD_TIMEOUT = 10.0
 _REFUSAL = b"Request header fields too large.\n"
+# Not the site's answer, so not its full set of headers (HSTS depends on the settings), but
+# those that matter for a fixed text body.
+_REFUSAL_HEADERS = [
+    (b"content-type", b"text/plain; charset=utf-8"),
+    (b"content-length", str(len(_REFUSAL)).encode()),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+    (b"connection", b"close"),
+]
 _TOO_LARGE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-    b"content-type: text/plain; charset=utf-8\r\n"
-    b"content-length: " + str(len(_REFUSAL)).encode() + b"\r\n"
-    b"connection: close\r\n\r\n" + _REFUSAL
+    + b"".join(name + b": " + value + b"\r\n" for name, value in _REFUSAL_HEADERS)
+    + b"\r\n"
+    + _REFUSAL
 )
 
 
 async def _head_too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 431,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(_REFUSAL)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    await send({"type": "http.response.start", "status": 431, "headers": _REFUSAL_HEADERS})
     await send({"type": "http.response.body", "body": _REFUSAL})
 
 
