@@ -332,12 +332,19 @@ def measure(workers: int, site: Site, options: argparse.Namespace, scratch: Path
         server.stop()
     table.startup["site"] = starts
 
+    batched_command = [
+        *options.server_prefix,
+        str(BIN / "python"),
+        str(ROOT / "bench" / "accesslog.py"),
+    ]
+    batched_command += ["--workers", str(workers)]
     servers = [
         start("baseline", baseline_command, env, "/", log),
         start("site", serve, env, page, log),
         start("site, access log off", serve, quiet_env, page, log),
+        start("site, access log batched", batched_command, env, page, log),
     ]
-    baseline, logged, quiet = servers
+    baseline, logged, quiet, batched = servers
     table.startup["baseline"] = [baseline.startup]
     table.startup["site, access log off"] = [quiet.startup]
     nginx = None
@@ -396,6 +403,8 @@ def measure(workers: int, site: Site, options: argparse.Namespace, scratch: Path
             row("stylesheet (full.css)", logged, site.stylesheet, 200, "")
             table.drift = memory.drift("site", settled)
             row("reports page, access log OFF", quiet, page, 200)
+            row("reports page, 304, access log OFF", quiet, page, 304, "above", If_None_Match=tag)
+            row("reports page, access log batched (proposal)", batched, page, 200, "")
             if options.nginx and proxy.binary():
                 nginx = proxy.Nginx(free_port(), quiet.port)
                 table.proxy = proxy.check(nginx.port, site.expected)
@@ -426,11 +435,11 @@ def report(table: Table, options: argparse.Namespace) -> list[str]:
     )
     print()
     print(
-        "| row                                      |  req/s | p50 ms | p99 ms | CPU us/req "
+        "| row                                           |  req/s | p50 ms | p99 ms | CPU us/req "
         "| RSS/worker MB | req/s vs baseline | CPU vs baseline |"
     )
     print(
-        "|------------------------------------------|-------:|-------:|-------:|-----------:"
+        "|-----------------------------------------------|-------:|-------:|-------:|-----------:"
         "|--------------:|------------------:|----------------:|"
     )
     base = median_load(table.baselines)
@@ -447,7 +456,7 @@ def report(table: Table, options: argparse.Namespace) -> list[str]:
         if rss >= RSS_LIMIT_MB:
             missed.append(f"{where}: {name}: {rss:.1f} MB per worker")
         print(
-            f"| {name:<40} | {load.requests_per_s:>6.0f} | {load.p50_ms:>6.2f} | "
+            f"| {name:<45} | {load.requests_per_s:>6.0f} | {load.p50_ms:>6.2f} | "
             f"{load.p99_ms:>6.2f} | {load.cpu_us:>10.1f} | {rss:>13.1f} | "
             f"{ratio:>15.2f}{flag:<2} | {cpu_ratio:>15.2f} |"
         )
@@ -490,8 +499,8 @@ def ensure_wrk() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run (3)")
-    parser.add_argument("--rounds", type=int, default=3, help="baseline-then-row rounds (3)")
+    parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run (2)")
+    parser.add_argument("--rounds", type=int, default=5, help="baseline-then-row rounds (5)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per server")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
