@@ -6,6 +6,7 @@ reports exactly the six faults in exactly the cells where a visitor would meet t
 
 from __future__ import annotations
 
+import datetime
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -228,7 +229,7 @@ def test_exception_excuses_only_findings_inside_its_scope(
     visit(browser, fixture_site, _cell("/faults/missing-alt/"))
     found = from_axe(axe.run()[0]["violations"])
     assert [f.rule for f in found] == ["image-alt"]
-    date = exceptions_file.dt.date(2999, 1, 1)
+    date = datetime.date(2999, 1, 1)
     inside = exceptions_file.Exception_("image-alt", "main", "test", date)
     elsewhere = exceptions_file.Exception_("image-alt", "header", "test", date)
     other_rule = exceptions_file.Exception_("color-contrast", "main", "test", date)
