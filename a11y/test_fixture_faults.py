@@ -18,7 +18,8 @@ from browser_audit import exceptions as exceptions_file
 from browser_audit.axe import AxeRunner, EngineMismatch, pinned_version
 from browser_audit.browser import Page, visit
 from browser_audit.findings import Finding, from_axe
-from browser_audit.matrix import VIEWPORTS, Cell
+from browser_audit.matrix import VIEWPORTS, Cell, build_cells
+from browser_audit.report import Recorder
 from browser_audit.server import LiveServer
 from fixture.site import CUT_OFF, FAULTS, PREFERENCES_GO_HOME
 from fixture.site import create_app as fixture_app
@@ -235,3 +236,18 @@ def test_exception_excuses_only_findings_inside_its_scope(
     other_rule = exceptions_file.Exception_("color-contrast", "main", "test", date)
     assert exceptions_file.apply(browser, found, [inside]) == ([], found)
     assert exceptions_file.apply(browser, found, [elsewhere, other_rule]) == (found, [])
+
+
+def test_the_report_itself_passes_axe(browser: WebDriver, axe: AxeRunner, tmp_path: Path) -> None:
+    """QA engineers who use assistive technology read the report too."""
+    rec = Recorder(tmp_path, "http://127.0.0.1:1", pinned_version(), "156")
+    found = [
+        Finding("image-alt", "critical", "#logo", "Images must have alt text", "https://h", "axe"),
+        Finding("reflow", "serious", "#wide", "600 px in 320 px", "https://h", "check"),
+    ]
+    for cell in build_cells(["/", "/text-only/"])[:3]:
+        rec.record("axe", cell, "http://127.0.0.1:1/", found, found[1:], {"axe_run": 0.1})
+    rec.outcomes["violations"] = 3
+    browser.get((rec.write(1.0) / "index.html").as_uri())
+    violations = axe.run()[0]["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
