@@ -178,7 +178,8 @@ def focus(page: Page) -> list[Finding]:
             )
     tabs = log["tabs"]
     for before, after in zip(tabs, tabs[1:], strict=False):
-        if before is not None and before == after:
+        # With one target, Tab wraps round to the same element: that is no trap.
+        if before is not None and before == after and len(log["targets"]) > 1:
             found.append(
                 finding(
                     "keyboard-trap", before, "focus stayed on this element when Tab was pressed"
