@@ -11,17 +11,18 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser_audit import checks
 from browser_audit import exceptions as exceptions_file
 from browser_audit.axe import AxeRunner, EngineMismatch, pinned_version
 from browser_audit.browser import Page, visit
-from browser_audit.findings import Finding, from_axe
+from browser_audit.findings import CHECKS, Finding, from_axe
 from browser_audit.matrix import VIEWPORTS, Cell, build_cells
 from browser_audit.report import Recorder
 from browser_audit.server import LiveServer
-from fixture.site import CUT_OFF, FAULTS, PREFERENCES_GO_HOME
+from fixture.site import BROKEN, CUT_OFF, FAULTS, PREFERENCES_GO_HOME
 from fixture.site import create_app as fixture_app
 from selenium.webdriver.chrome.webdriver import WebDriver
 
@@ -83,6 +84,66 @@ def test_each_fault_alone_trips_only_its_rule(
     for f in found:
         assert f.help_url.startswith("https://")
         assert f.impact in {"critical", "serious", "moderate", "minor"}
+
+
+def _consistency(browser: WebDriver, base_url: str, route: str) -> list[Finding]:
+    home = checks.repeated_parts(visit(browser, base_url, _cell("/", viewport=0)).driver)
+    return checks.consistency(visit(browser, base_url, _cell(route, viewport=0)), home, "/")
+
+
+# Each check the six faults leave alone, on a page broken for it: (how to run it, what it finds).
+BROKEN_EXPECTED: dict[str, tuple[Callable[[WebDriver, str, str], list[Finding]], set[Any]]] = {
+    "focus-not-obscured": (
+        lambda b, u, r: checks.focus(visit(b, u, _cell(r, viewport=0))),
+        {("focus-not-obscured", "#broken-covered")},
+    ),
+    "keyboard-reachable": (
+        lambda b, u, r: checks.focus(visit(b, u, _cell(r, viewport=0))),
+        {("keyboard-reachable", "#broken-unreachable")},
+    ),
+    "keyboard-trap": (
+        lambda b, u, r: checks.focus(visit(b, u, _cell(r, viewport=0))),
+        {("keyboard-trap", "#broken-trap")},
+    ),
+    "target-size-minimum": (
+        lambda b, u, r: checks.target_size(visit(b, u, _cell(r))),
+        {("target-size-minimum", "#broken-tiny"), ("target-size-minimum", "#broken-tiny-2")},
+    ),
+    "text-spacing": (
+        lambda b, u, r: checks.text_spacing(visit(b, u, _cell(r))),
+        {("text-spacing", "#broken-spacing")},
+    ),
+    "resize-text": (
+        lambda b, u, r: checks.resize_text(visit(b, u, _cell(r, viewport=0))),
+        {("resize-text", "#broken-resize")},
+    ),
+    "consistent-navigation": (
+        _consistency,
+        {("consistent-navigation", 'nav[aria-label="Main"]')},
+    ),
+    "consistent-help": (_consistency, {("consistent-help", "header")}),
+    "mode-toggle": (
+        checks.mode_toggle,
+        {("mode-toggle", "html > body > header > p:nth-of-type(2) > a")},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_every_other_check_can_fail(name: str, browser: WebDriver, fixture_site: str) -> None:
+    """Each check, on a page broken for it, finds exactly the broken element."""
+    run, expected = BROKEN_EXPECTED[name]
+    found = run(browser, fixture_site, f"/broken/{name}/")
+    assert {(f.rule, f.selector) for f in found} == expected
+
+
+def test_every_check_is_proven_to_fail_somewhere() -> None:
+    """A new check in CHECKS must come with a fixture fault that trips it."""
+    proven = {rule for _, expected in BROKEN_EXPECTED.values() for rule, _ in expected}
+    proven |= {rule for expected in EXPECTED.values() for rule, _ in expected}
+    proven.add("preferences-without-javascript")  # the preferences-go-home test below
+    assert set(CHECKS) <= proven
+    assert set(BROKEN_EXPECTED) == set(BROKEN)
 
 
 def _expected_report() -> set[tuple[str, str, str, str]]:
