@@ -259,7 +259,8 @@ def test_preferences_check_catches_a_form_that_sends_the_visitor_away(
     assert [(f.rule, f.message) for f in found] == [
         (
             "preferences-without-javascript",
-            "pressing font size 'normal' took the visitor to / instead of back to this page",
+            "pressing font size 'large' on /broken/preferences-go-home/ took the visitor to / "
+            "instead of back to that page",
         )
     ]
 

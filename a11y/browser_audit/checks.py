@@ -80,9 +80,9 @@ def resize_text(page: Page) -> list[Finding]:
     """The browser's own text size at 200%: the page must follow it and lose nothing."""
     driver = page.driver
     before = run_js(driver, "root_font")
+    # Chromium applies the setting to the open page at once, as it does for a visitor.
     set_browser_text_size(driver, 200)
     try:
-        load(driver, driver.current_url)
         after = run_js(driver, "root_font")
         found = []
         # Root font sizes in px ignore the visitor's setting; rem and % follow it.
@@ -217,90 +217,85 @@ def preferences_without_javascript(
 ) -> list[Finding]:
     """Each preference through the form with JavaScript off: applied, growing, remembered.
 
-    For every value in order the visitor presses its button and must come back to this page
-    with the value in force; a ``measure`` must grow strictly; the last value must survive a
-    reload and a move to another page; pressing the default must restore it.
+    A new visitor sees the default marked. Pressing each other value in order must bring the
+    visitor back to this page with the value in force, and a ``measure`` must grow strictly.
+    The last value must survive a reload and a move to another page, where pressing the
+    default must restore it.
     """
-    rule = PREFERENCES_RULE
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     set_viewport(driver, VIEWPORTS[0])
-    url = url_for(base_url, route)
-    load(driver, url)
+    load(driver, url_for(base_url, route))
     found: list[Finding] = []
     for pref in preferences:
-        if pressed_value(driver, pref) != pref.default:
+        measures = [_measure(driver, pref)]
+        found += _pressed(driver, pref, pref.default, "for a new visitor")
+        for value in pref.values[1:]:
+            problem = _press(driver, pref, value)
+            if problem:
+                return [*found, problem]
+            found += _pressed(driver, pref, value, "after pressing it")
+            measures.append(_measure(driver, pref))
+        if pref.measure and any(b <= a for a, b in zip(measures, measures[1:], strict=False)):
+            shown = ", ".join(f"{v} {m:g}" for v, m in zip(pref.values, measures, strict=True))
+            found.append(finding(PREFERENCES_RULE, "html", f"{pref.name} does not grow: {shown}"))
+        last = pref.values[-1]
+        driver.refresh()
+        found += _pressed(driver, pref, last, "after a reload")
+        link = _nav_link_elsewhere(driver)
+        if link is None:
+            return [*found, finding(PREFERENCES_RULE, "nav", "no link to another page")]
+        follow(driver, link, "following a menu link")
+        found += _pressed(driver, pref, last, f"on the next page, {_path(driver.current_url)}")
+        problem = _press(driver, pref, pref.default)
+        if problem:
+            return [*found, problem]
+        found += _pressed(driver, pref, pref.default, "after pressing it again")
+        if _measure(driver, pref) != measures[0]:
             found.append(
                 finding(
-                    rule,
+                    PREFERENCES_RULE,
                     button_selector(pref, pref.default),
-                    f"a new visitor's {pref.name} is not marked as {pref.default!r}",
+                    f"pressing {pref.default!r} again gave {_measure(driver, pref):g}, "
+                    f"not {measures[0]:g}",
                 )
             )
-        measures: list[float] = []
-        for value in (*pref.values, pref.default):
-            button = button_selector(pref, value)
-            try:
-                choose(driver, pref, value)
-            except VisitError as exc:
-                return [*found, finding(rule, button, str(exc))]
-            landed = _path(driver.current_url)
-            if landed != _path(url):
-                # WCAG 3.2.2: changing a setting must not take the visitor somewhere else.
-                return [
-                    *found,
-                    finding(
-                        rule,
-                        button,
-                        f"pressing {pref.name} {value!r} took the visitor to {landed} instead "
-                        "of back to this page",
-                    ),
-                ]
-            if pressed_value(driver, pref) != value:
-                found.append(
-                    finding(rule, button, f"pressing {pref.name} {value!r} did not take effect")
-                )
-            if pref.measure:
-                measures.append(float(driver.execute_script(f"return {pref.measure}")))
-            if value == pref.values[-1]:
-                found += _remembered(driver, pref, value)
-                load(driver, url)
-        if pref.measure:
-            grows = measures[: len(pref.values)]
-            shown = ", ".join(f"{v} {m:g}" for v, m in zip(pref.values, grows, strict=True))
-            if any(b <= a for a, b in zip(grows, grows[1:], strict=False)):
-                found.append(finding(rule, "html", f"{pref.name} does not grow: {shown}"))
-            if measures[-1] != measures[0]:
-                found.append(
-                    finding(
-                        rule,
-                        button_selector(pref, pref.default),
-                        f"pressing {pref.default!r} again gave {measures[-1]:g}, "
-                        f"not {measures[0]:g}",
-                    )
-                )
     return found
 
 
-def _remembered(driver: WebDriver, pref: Preference, value: str) -> list[Finding]:
-    """The choice holds after a reload and on the next page the visitor opens."""
-    found = []
+def _measure(driver: WebDriver, pref: Preference) -> float:
+    return float(driver.execute_script(f"return {pref.measure}")) if pref.measure else 0.0
+
+
+def _press(driver: WebDriver, pref: Preference, value: str) -> Finding | None:
+    """Press the button; a finding if no page came or it was not the page the visitor was on."""
     button = button_selector(pref, value)
-    driver.refresh()
-    if pressed_value(driver, pref) != value:
-        found.append(finding(PREFERENCES_RULE, button, f"{pref.name} {value!r} was lost on reload"))
-    link = _nav_link_elsewhere(driver)
-    if link is None:
-        return [*found, finding(PREFERENCES_RULE, "nav", "no link to another page in the menu")]
-    follow(driver, link, "following a menu link")
-    if pressed_value(driver, pref) != value:
-        found.append(
-            finding(
-                PREFERENCES_RULE,
-                button,
-                f"{pref.name} {value!r} was lost on moving to {_path(driver.current_url)}",
-            )
+    before = _path(driver.current_url)
+    try:
+        choose(driver, pref, value)
+    except VisitError as exc:
+        return finding(PREFERENCES_RULE, button, str(exc))
+    landed = _path(driver.current_url)
+    if landed != before:
+        # WCAG 3.2.2: changing a setting must not take the visitor somewhere else.
+        return finding(
+            PREFERENCES_RULE,
+            button,
+            f"pressing {pref.name} {value!r} on {before} took the visitor to {landed} instead "
+            "of back to that page",
         )
-    return found
+    return None
+
+
+def _pressed(driver: WebDriver, pref: Preference, value: str, when: str) -> list[Finding]:
+    if pressed_value(driver, pref) == value:
+        return []
+    return [
+        finding(
+            PREFERENCES_RULE,
+            button_selector(pref, value),
+            f"{pref.name} {value!r} is not the one marked pressed {when}",
+        )
+    ]
 
 
 def counterpart(route: str) -> str:
