@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from selenium import webdriver
@@ -193,23 +194,48 @@ def choose(driver: WebDriver, preference: Preference, value: str) -> None:
     follow(driver, buttons[0], f"pressing {preference.name} {value!r}")
 
 
+_STATE = """
+const pressed = {};
+for (const field of arguments[0]) {
+  const on = document.querySelectorAll(
+    `form[action="/preferences"] button[name="${field}"][aria-pressed="true"]`);
+  pressed[field] = on.length === 1 ? on[0].value : null;
+}
+return { width: window.innerWidth, pressed };
+"""
+
+
+def page_state(
+    driver: WebDriver, preferences: tuple[Preference, ...] = PREFERENCES
+) -> dict[str, Any]:
+    """Viewport width and each preference's pressed value, in one round trip."""
+    return dict(driver.execute_script(_STATE, [p.field for p in preferences]))
+
+
 def apply_preferences(
-    driver: WebDriver, cell: Cell, url: str, preferences: tuple[Preference, ...] = PREFERENCES
+    driver: WebDriver,
+    cell: Cell,
+    url: str,
+    state: dict[str, Any] | None = None,
+    preferences: tuple[Preference, ...] = PREFERENCES,
 ) -> None:
+    state = state or page_state(driver, preferences)
     for preference in preferences:
         wanted = cell.preference(preference.field)
         # A visitor already at the value they want does not press its button again.
-        if pressed_value(driver, preference) != wanted:
-            choose(driver, preference, wanted)
-            if urlsplit(driver.current_url).path != urlsplit(url).path:
-                # The form took the visitor elsewhere (test_preferences_without_javascript
-                # reports that); like them, go back to the page, where the cookie now applies.
-                load(driver, url)
-        if pressed_value(driver, preference) != wanted:
+        if state["pressed"][preference.field] == wanted:
+            continue
+        choose(driver, preference, wanted)
+        if urlsplit(driver.current_url).path != urlsplit(url).path:
+            # The form took the visitor elsewhere (test_preferences_without_javascript
+            # reports that); like them, go back to the page, where the cookie now applies.
+            load(driver, url)
+        state = page_state(driver, preferences)
+        if state["pressed"][preference.field] != wanted:
             raise VisitError(
                 f"after choosing {preference.name} {wanted!r} the browser shows "
                 f"{driver.current_url} ({driver.title!r}), where "
-                f"{pressed_value(driver, preference)!r} is marked pressed"
+                f"{state['pressed'][preference.field]!r} is marked pressed"
             )
 
 
@@ -222,11 +248,12 @@ def visit(driver: WebDriver, base_url: str, cell: Cell) -> Page:
     set_viewport(driver, cell.viewport)
     url = url_for(base_url, cell.route)
     load(driver, url)
-    width = driver.execute_script("return window.innerWidth")
+    state = page_state(driver)
+    width = state["width"]
     if width != cell.viewport.width:
         raise VisitError(f"viewport is {width} CSS px wide, wanted {cell.viewport.width}")
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    apply_preferences(driver, cell, url)
+    apply_preferences(driver, cell, url, state)
     timings["preferences"] = time.perf_counter() - start
     return Page(driver=driver, cell=cell, url=url, timings=timings)
