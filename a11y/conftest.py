@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,7 +204,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     """On the xdist controller: collect each worker's results for the one report."""
     part = getattr(node, "workeroutput", {}).get("a11y")
     if part is not None:
-        node.config.stash.setdefault(PARTS, []).append(part)
+        path = Path(part)
+        node.config.stash.setdefault(PARTS, []).append(json.loads(path.read_bytes()))
+        path.unlink()
     if error is not None:
         # A worker that died took its cells with it: the report must not look complete.
         node.config.stash.setdefault(LOST, []).append(f"worker {node.gateway.id} died: {error}")
@@ -213,7 +216,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     if _is_worker(config):
         if RECORDER in config.stash:
-            config.workeroutput["a11y"] = config.stash[RECORDER].export()  # type: ignore[attr-defined]
+            # Megabytes of axe results go through a file: execnet's own channel is far slower.
+            worker = config.workerinput["workerid"]  # type: ignore[attr-defined]
+            path = Path(config.option.report) / f".part-{worker}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(config.stash[RECORDER].export()), encoding="utf-8")
+            config.workeroutput["a11y"] = str(path)  # type: ignore[attr-defined]
         return
     if PARTS in config.stash:
         config.stash[RECORDER] = Recorder.merged(Path(config.option.report), config.stash[PARTS])
