@@ -84,10 +84,18 @@ def test_findings_make_violations_and_are_grouped_by_rule(tmp_path: Path) -> Non
     found = from_axe([AXE_VIOLATION])
     for cell in CELLS[:3]:
         rec.record("axe", cell, "http://x/", found, [], {})
-    rec.record("reflow", CELLS[1], "http://x/", [finding("reflow", "#w", "wide")], [], {})
+    rec.record("reflow", CELLS[6], "http://x/", [finding("reflow", "#w", "wide")], [], {})
     summary = rec.summary(1.0)
     assert rec.status() == "violations"
     assert len(summary["findings"]) == 3 * 2 + 1
+    assert summary["pages"]["/"] == {
+        "mode": "full",
+        "cells": 3,
+        "tests": 3,
+        "rules": ["image-alt"],
+        "findings": 6,
+    }
+    assert summary["pages"]["/a/"]["rules"] == ["reflow"]
     page = render_html(summary)
     # Critical rules first; each selector listed once with every cell where it occurs.
     assert page.index('id="rule-image_alt"') < page.index('id="rule-reflow"')

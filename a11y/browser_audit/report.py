@@ -191,6 +191,18 @@ class Recorder:
                             "cell": key,
                         }
                     )
+        pages: dict[str, dict[str, Any]] = {}
+        for record in self.cells.values():
+            page = pages.setdefault(
+                record.cell.route, {"mode": record.cell.mode, "cells": 0, "tests": 0, "rules": []}
+            )
+            page["cells"] += 1
+            page["tests"] += len(record.tests)
+            for result in record.tests.values():
+                page["rules"] += [f["rule"] for f in result["findings"]]
+        for page in pages.values():
+            page["findings"] = len(page["rules"])
+            page["rules"] = sorted(set(page["rules"]))
         return {
             "status": self.status(),
             "base_url": self.base_url,
@@ -206,6 +218,7 @@ class Recorder:
                 test: {"runs": len(values), "total_s": round(sum(values), 2)}
                 for test, values in sorted(timings.items())
             },
+            "pages": pages,
             "findings": findings,
             "needs_review": review,
             "excepted": excepted,
@@ -305,6 +318,20 @@ def render_html(summary: dict[str, Any]) -> str:
         f"<p>Tests: {outcomes['passed']} passed, {outcomes['violations']} found violations, "
         f"{outcomes['errors']} could not run.</p>"
     )
+    parts.append(
+        '<h2>Pages</h2><table><thead><tr><th scope="col">Route</th><th scope="col">Mode</th>'
+        '<th scope="col">Cells</th><th scope="col">Tests</th><th scope="col">Findings</th>'
+        '<th scope="col">Rules</th></tr></thead><tbody>'
+    )
+    for route, page in sorted(summary["pages"].items()):
+        rules_found = ", ".join(
+            f'<a href="#rule-{_e(slug(rule))}">{_e(rule)}</a>' for rule in page["rules"]
+        )
+        parts.append(
+            f"<tr><td>{_e(route)}</td><td>{_e(page['mode'])}</td><td>{page['cells']}</td>"
+            f"<td>{page['tests']}</td><td>{page['findings']}</td><td>{rules_found}</td></tr>"
+        )
+    parts.append("</tbody></table>")
     for problem in summary["exception_problems"]:
         parts.append(f'<p class="error">Exceptions file: {_e(problem)}</p>')
     for error in summary["errors"]:
