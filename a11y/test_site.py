@@ -7,13 +7,14 @@ site's form), runs one engine, and fails with every finding's rule, impact, help
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from browser_audit import checks
 from browser_audit.axe import AxeRunner
 from browser_audit.browser import Page, url_for, visit
-from browser_audit.findings import Violations, from_axe
+from browser_audit.findings import Finding, Violations, from_axe
 from browser_audit.judge import Judge, Site
 from browser_audit.matrix import VIEWPORTS, Cell, build_cells, mode_of
 from browser_audit.report import Recorder
@@ -31,6 +32,7 @@ def test_exceptions_file(exceptions: tuple[list[Any], list[str]], recorder: Reco
 
 
 def test_axe(page: Page, axe: AxeRunner, judge: Judge) -> None:
+    """WCAG 2.0 to 2.2 A and AA and best practice, by the pinned axe-core, in every cell."""
     results, timings = axe.run()
     judge(
         "axe",
@@ -43,7 +45,7 @@ def test_axe(page: Page, axe: AxeRunner, judge: Judge) -> None:
     )
 
 
-def _timed(page: Page, test: str, run: Any, judge: Judge) -> None:
+def _timed(page: Page, test: str, run: Callable[[Page], list[Finding]], judge: Judge) -> None:
     start = time.perf_counter()
     found = run(page)
     judge(test, page.driver, page.cell, page.url, found, page.timings | {test: _since(start)})
