@@ -16,7 +16,7 @@ from browser_audit.axe import AxeRunner
 from browser_audit.browser import Page, url_for, visit
 from browser_audit.findings import Finding, Violations, from_axe
 from browser_audit.judge import Judge, Site
-from browser_audit.matrix import VIEWPORTS, Cell, build_cells, mode_of
+from browser_audit.matrix import PREFERENCES, VIEWPORTS, Cell, build_cells, mode_of
 from browser_audit.report import Recorder
 from selenium.webdriver.chrome.webdriver import WebDriver
 
@@ -29,6 +29,27 @@ def test_exceptions_file(exceptions: tuple[list[Any], list[str]], recorder: Reco
     recorder.problems += problems
     if problems:
         raise Violations("a11y/exceptions.toml:\n" + "\n".join(problems))
+
+
+def test_preference_table_matches_the_site(browser: WebDriver, site: Site) -> None:
+    """A preference the site offers but the matrix lacks would go unaudited: stop the run.
+
+    Failing here is the audit being out of date (exit 2), not a fault in the site.
+    """
+    browser.get(url_for(site.base_url, site.routes[0]))
+    offered = browser.execute_script(
+        """
+        const offered = {};
+        for (const b of document.querySelectorAll('form[action="/preferences"] button[name]')) {
+          (offered[b.name] = offered[b.name] || []).push(b.value);
+        }
+        return offered;
+        """
+    )
+    assert offered == {p.field: list(p.values) for p in PREFERENCES}, (
+        "the site's preference form offers a different set from PREFERENCES in "
+        "a11y/browser_audit/matrix.py: add the new entry there"
+    )
 
 
 def test_axe(page: Page, axe: AxeRunner, judge: Judge) -> None:
