@@ -58,7 +58,7 @@ soak: $(STAMP)
 
 # The site against a bare Starlette app serving the same bytes, under the same uvicorn options,
 # at --workers 1 and 2, then nginx (deploy/nginx.conf) in front: a table of requests/s, latency,
-# CPU time and memory per row. About 6 minutes; installs wrk from Debian when missing (root).
+# CPU time and memory per row. About 12 minutes; installs wrk from Debian when missing (root).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
 
