@@ -75,3 +75,10 @@ def test_every_environment_variable_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert used
     assert sorted(name for name in used if name not in readme) == []
+
+
+def test_the_base_url_host_is_always_allowed() -> None:
+    settings = Settings.from_env(
+        {"PLAIN_PCC_BASE_URL": "https://pcc.example.gov.uk", "PLAIN_PCC_ALLOWED_HOSTS": "a.test"}
+    )
+    assert settings.allowed_hosts == ("a.test", "pcc.example.gov.uk")

@@ -45,9 +45,13 @@ class Settings:
                 f"{PREFIX}BASE_URL must be an origin with no path, got {self.base_url!r}"
             )
         object.__setattr__(self, "base_url", f"{parts.scheme}://{parts.netloc}")
-        object.__setattr__(self, "content_dir", Path(self.content_dir))
         if not self.allowed_hosts:
             raise SettingsError(f"{PREFIX}ALLOWED_HOSTS must name at least one host")
+        # The site always answers at its own public address.
+        host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+        if host not in self.allowed_hosts and "*" not in self.allowed_hosts:
+            object.__setattr__(self, "allowed_hosts", (*self.allowed_hosts, host))
+        object.__setattr__(self, "content_dir", Path(self.content_dir))
         if self.log_level not in ("critical", "error", "warning", "info", "debug"):
             raise SettingsError(f"{PREFIX}LOG_LEVEL cannot be {self.log_level!r}")
 
