@@ -332,19 +332,12 @@ def measure(workers: int, site: Site, options: argparse.Namespace, scratch: Path
         server.stop()
     table.startup["site"] = starts
 
-    batched_command = [
-        *options.server_prefix,
-        str(BIN / "python"),
-        str(ROOT / "bench" / "accesslog.py"),
-    ]
-    batched_command += ["--workers", str(workers)]
     servers = [
         start("baseline", baseline_command, env, "/", log),
         start("site", serve, env, page, log),
         start("site, access log off", serve, quiet_env, page, log),
-        start("site, access log batched", batched_command, env, page, log),
     ]
-    baseline, logged, quiet, batched = servers
+    baseline, logged, quiet = servers
     table.startup["baseline"] = [baseline.startup]
     table.startup["site, access log off"] = [quiet.startup]
     nginx = None
@@ -404,7 +397,6 @@ def measure(workers: int, site: Site, options: argparse.Namespace, scratch: Path
             table.drift = memory.drift("site", settled)
             row("reports page, access log OFF", quiet, page, 200)
             row("reports page, 304, access log OFF", quiet, page, 304, "above", If_None_Match=tag)
-            row("reports page, access log batched (proposal)", batched, page, 200, "")
             if options.nginx and proxy.binary():
                 nginx = proxy.Nginx(free_port(), quiet.port)
                 table.proxy = proxy.check(nginx.port, site.expected)

@@ -377,7 +377,7 @@ def sample(pid: int, samples: list[int], stop: threading.Event) -> None:
         samples.append(rss_kib(pid))
 
 
-ACCESS = re.compile(rb'^INFO: +\S+ "[^"]*" (\d{3}) \d+ [\d.]+ms$', re.MULTILINE)
+ACCESS = re.compile(rb'^\S+Z \S+ "[^"]*" (\d{3}) \d+ [\d.]+ms$', re.MULTILINE)
 
 
 def read_log(log: Path) -> tuple[int, int, int]:

@@ -39,7 +39,10 @@ def test_unknown_serve_option_is_a_usage_error(capsys: pytest.CaptureFixture[str
 
 def test_module_runs_the_same_command() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "plain_pcc", "--version"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "plain_pcc", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (result.returncode, result.stdout.strip()) == (0, f"plain-pcc {__version__}")
 

@@ -1,11 +1,9 @@
-"""Middleware: the access log line, and the host check."""
+"""Middleware: the host check, and the fast path to the catalogue."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 import pytest
@@ -17,33 +15,7 @@ from plain_pcc.settings import Settings
 
 from .conftest import CheckedClient
 
-LINE = re.compile(r'^(?P<method>\S+) "(?P<path>[^"]*)" (?P<status>\d{3}) (?P<bytes>\d+) [\d.]+ms$')
 PUBLIC = "https://www.essex.pcc.police.uk"
-
-
-@pytest.fixture(scope="module")
-def logged_app(make_settings: Callable[..., Settings]) -> Starlette:
-    return create_app(make_settings(access_log=True))
-
-
-@pytest.fixture
-def logged(
-    logged_app: Starlette, caplog: pytest.LogCaptureFixture
-) -> Iterator[tuple[CheckedClient, pytest.LogCaptureFixture]]:
-    caplog.set_level(logging.INFO, logger="plain_pcc.access")
-    with CheckedClient(logged_app, follow_redirects=False) as client:
-        yield client, caplog
-
-
-def access_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "plain_pcc.access"]
-
-
-def only_line(caplog: pytest.LogCaptureFixture) -> re.Match[str]:
-    [line] = access_lines(caplog)
-    match = LINE.match(line)
-    assert match is not None, line
-    return match
 
 
 def raw_request(
@@ -74,109 +46,6 @@ def raw_request(
     }
     asyncio.run(app(scope, receive, send))
     return sent
-
-
-# The access log -------------------------------------------------------------------------------
-
-
-def test_one_line_per_request_with_method_path_status_bytes(logged) -> None:  # type: ignore[no-untyped-def]
-    client, caplog = logged
-    response = client.get("/cookies/", headers={"accept-encoding": "gzip"})
-    line = only_line(caplog)
-    assert line["method"] == "GET"
-    assert line["path"] == "/cookies/"
-    assert line["status"] == "200"
-    # Bytes as sent: the compressed body.
-    assert response.headers["content-encoding"] == "gzip"
-    assert int(line["bytes"]) == int(response.headers["content-length"])
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "status"),
-    [
-        ("HEAD", "/", 200),
-        ("GET", "/no-such-page/", 404),
-        ("POST", "/cookies/", 405),
-        ("GET", "/cookies", 308),
-        ("GET", "/preferences", 405),
-        ("GET", "/healthz", 200),
-    ],
-)
-def test_every_kind_of_answer_is_logged(logged, method: str, path: str, status: int) -> None:  # type: ignore[no-untyped-def]
-    client, caplog = logged
-    response = client.request(method, path, headers={"accept-encoding": "identity"})
-    line = only_line(caplog)
-    assert (line["method"], line["path"], int(line["status"])) == (method, path, status)
-    assert int(line["bytes"]) == len(response.content)
-
-
-def test_form_post_and_its_redirect_are_logged(logged) -> None:  # type: ignore[no-untyped-def]
-    client, caplog = logged
-    client.post(
-        "/preferences",
-        content="font_size=large&return_to=/",
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
-    line = only_line(caplog)
-    assert (line["method"], line["path"], line["status"]) == ("POST", "/preferences", "303")
-
-
-def test_refused_host_is_logged(logged) -> None:  # type: ignore[no-untyped-def]
-    client, caplog = logged
-    client.get("/", headers={"host": "evil.example"})
-    assert only_line(caplog)["status"] == "400"
-
-
-def test_cookie_values_are_never_logged(logged) -> None:  # type: ignore[no-untyped-def]
-    client, caplog = logged
-    secret = "s3cr3t-session-value"
-    client.get("/", headers={"cookie": f"font_size=large; session={secret}"})
-    client.post(
-        "/preferences",
-        content="font_size=extra-large",
-        headers={
-            "content-type": "application/x-www-form-urlencoded",
-            "cookie": f"session={secret}",
-        },
-    )
-    lines = access_lines(caplog)
-    assert len(lines) == 2
-    assert not any(secret in line or "extra-large" in line for line in lines)
-    assert not any("large" in record.getMessage() for record in caplog.records)
-
-
-@pytest.mark.parametrize(
-    ("path", "logged_as"),
-    [
-        ("/a%0Ab", "/a\\x0ab"),
-        ("/a%0D%0AGET%20/forged", "/a\\x0d\\x0aGET\\x20/forged"),
-        ("/%1B%5B31mred", "/\\x1b[31mred"),
-        ("/%00", "/\\x00"),
-        ("/x%22%20200%201%201.0ms", "/x\\x22\\x20200\\x201\\x201.0ms"),
-        ("/back%5Cslash", "/back\\x5cslash"),
-        ("/caf%C3%A9", "/caf\\xe9"),
-        ("/%E2%80%AE", "/\\u202e"),
-    ],
-    ids=["newline", "crlf", "escape", "nul", "quote", "backslash", "latin", "bidi"],
-)
-def test_control_characters_in_paths_are_escaped(logged, path: str, logged_as: str) -> None:  # type: ignore[no-untyped-def]
-    """A path cannot split, forge, colour or reorder a log line."""
-    client, caplog = logged
-    client.get(path)
-    [line] = access_lines(caplog)
-    assert line.isascii(), line
-    assert line.isprintable(), line
-    match = LINE.match(line)
-    assert match is not None, line
-    assert match["path"] == logged_as
-    assert match["status"] == "404"
-
-
-def test_access_log_can_be_turned_off(app: Starlette, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="plain_pcc.access")
-    with CheckedClient(app) as client:
-        client.get("/")
-    assert access_lines(caplog) == []
 
 
 # The host check --------------------------------------------------------------------------------

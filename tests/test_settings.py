@@ -71,7 +71,7 @@ def test_every_environment_variable_is_in_the_readme() -> None:
     for source in [*(ROOT / "src").rglob("*.py"), *(ROOT / "a11y").rglob("*.py")]:
         text = source.read_text(encoding="utf-8")
         used |= set(re.findall(r"PLAIN_PCC_[A-Z0-9_]+", text))
-        used |= {f"PLAIN_PCC_{name}" for name in re.findall(r'\{PREFIX\}([A-Z0-9_]+)', text)}
+        used |= {f"PLAIN_PCC_{name}" for name in re.findall(r"\{PREFIX\}([A-Z0-9_]+)", text)}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert used
     assert sorted(name for name in used if name not in readme) == []

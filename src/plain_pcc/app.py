@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from .accesslog import AccessLog, LineWriter
 from .checker import require_no_errors
 from .content import load_site
-from .middleware import AccessLog, HostCheck
+from .middleware import HostCheck
 from .rendering import render_catalogue
 from .settings import Settings
 from .views import Preferences, http_exception, server_error
@@ -37,14 +40,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     # 3. The access log sees every answer, the host check's refusals included.
     middleware = [Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue)]
-    if settings.access_log:
-        middleware.insert(0, Middleware(AccessLog))
+    access_log = LineWriter() if settings.access_log else None
+    if access_log is not None:
+        middleware.insert(0, Middleware(AccessLog, writer=access_log))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            # The access lines still waiting are written before the process ends.
+            if access_log is not None:
+                access_log.flush()
+
     app = Starlette(
         routes=routes,
         middleware=middleware,
+        lifespan=lifespan,
         exception_handlers={HTTPException: http_exception, Exception: server_error},
     )
     app.state.settings = settings
     app.state.site = site
     app.state.catalogue = catalogue
+    app.state.access_log = access_log
     return app
