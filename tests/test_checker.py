@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from plain_pcc.content import load_site
 from plain_pcc.settings import Settings
 from plain_pcc.source import ContentError
 
-from .conftest import CONTENT, FIXTURES
+from .conftest import CONTENT, FIXTURES, edit, line_of
 
 OLD_PAGE = FIXTURES / "content-old-page"
 YEAR = Path("hmic-reports") / "2016.yaml"
@@ -47,28 +46,6 @@ OLD_PAGE_FINDINGS = [
 
 def where(findings: list[Finding], root: Path) -> list[tuple[str, int, str]]:
     return [(f.file.relative_to(root).as_posix(), f.line, f.rule) for f in findings]
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
-
-
-def edit(content: Path, name: Path | str, old: str, new: str) -> Path:
-    path = content / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def findings(content: Path) -> list[tuple[str, int, str]]:

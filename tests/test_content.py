@@ -12,31 +12,9 @@ import pytest
 from plain_pcc.content import load_site
 from plain_pcc.source import ContentError
 
-from .conftest import CONTENT
+from .conftest import CONTENT, edit, line_of
 
 YEAR = Path("hmic-reports") / "2016.yaml"
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
-
-
-def edit(content: Path, name: Path | str, old: str, new: str) -> Path:
-    path = content / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def broken(content: Path) -> ContentError:
