@@ -30,6 +30,7 @@ from uvicorn.server import ServerState
 
 from plain_pcc.app import create_app
 from plain_pcc.cli import server_options
+from plain_pcc.security import HEADERS
 from plain_pcc.server import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
 from plain_pcc.settings import Settings
 
@@ -426,10 +427,17 @@ def protocol_config(settings: Settings) -> uvicorn.Config:
     return config
 
 
+def server_state() -> ServerState:
+    """What uvicorn's server shares with its connections: here, a date for every answer."""
+    state = ServerState()
+    state.default_headers = [(b"date", b"Thu, 26 Nov 2026 09:30:00 GMT")]
+    return state
+
+
 def connect(
     config: uvicorn.Config, head_timeout: float = HEAD_TIMEOUT
 ) -> tuple[LimitedHttpToolsProtocol, FakeTransport]:
-    protocol = LimitedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+    protocol = LimitedHttpToolsProtocol(config=config, server_state=server_state(), app_state={})
     protocol.head_timeout = head_timeout
     transport = FakeTransport()
     protocol.connection_made(transport)
@@ -533,6 +541,99 @@ def test_a_long_url_counts_towards_the_limit(protocol_config: uvicorn.Config) ->
             protocol.data_received(b"a" * 1024)
         assert transport.written.startswith(b"HTTP/1.1 431")
         protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def refusal_head(written: bytes) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """A refusal's status line, headers (by lower-case name) and body."""
+    head, _, body = written.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    headers = dict(line.split(b": ", 1) for line in lines)
+    return status, headers, body
+
+
+def assert_site_headers(headers: dict[bytes, bytes], body: bytes) -> None:
+    for name, value in HEADERS:
+        assert headers[name.lower().encode()] == value.encode(), name
+    assert headers[b"cache-control"] == b"no-store"
+    assert headers[b"connection"] == b"close"
+    assert headers[b"content-type"] == b"text/plain; charset=utf-8"
+    assert int(headers[b"content-length"]) == len(body)
+    assert headers[b"date"] == b"Thu, 26 Nov 2026 09:30:00 GMT"
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", b"GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n"],
+    ids=["tls-hello", "header-without-colon"],
+)
+def test_a_request_that_is_not_http_gets_400_with_the_site_headers(
+    protocol_config: uvicorn.Config, garbage: bytes
+) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        protocol.data_received(garbage)
+        status, headers, body = refusal_head(bytes(transport.written))
+        assert status == b"HTTP/1.1 400 Bad Request"
+        assert body == b"Invalid HTTP request received."
+        assert_site_headers(headers, body)
+        assert transport.closed
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_a_head_over_the_limit_gets_the_site_headers(protocol_config: uvicorn.Config) -> None:
+    async def scenario() -> None:
+        protocol, transport = connect(protocol_config)
+        protocol.data_received(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        while not transport.closed:
+            protocol.data_received(b"a" * 4096)
+        status, headers, body = refusal_head(bytes(transport.written))
+        assert status == b"HTTP/1.1 431 Request Header Fields Too Large"
+        assert_site_headers(headers, body)
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+
+
+def test_past_the_concurrency_limit_the_503_has_the_site_headers(settings: Settings) -> None:
+    options = {**server_options(settings), "log_config": None, "limit_concurrency": 2}
+    config = uvicorn.Config(create_app(settings), **options)
+    config.load()
+
+    async def scenario() -> None:
+        state = server_state()
+        busy = LimitedHttpToolsProtocol(config=config, server_state=state, app_state={})
+        busy.connection_made(FakeTransport())
+        # uvicorn counts the connection asking: with a limit of 2, a second one is refused.
+        protocol = LimitedHttpToolsProtocol(config=config, server_state=state, app_state={})
+        transport = FakeTransport()
+        protocol.connection_made(transport)
+        protocol.data_received(request_bytes("/cookies/", 8000))
+        await settle(transport, until=b"moment.\n")
+        status, headers, body = refusal_head(bytes(transport.written))
+        assert status == b"HTTP/1.1 503 Service Unavailable"
+        assert body == b"The service is busy. Please try again in a moment.\n"
+        assert headers[b"retry-after"] == b"5"
+        assert_site_headers(headers, body)
+        assert b"<html" not in transport.written  # the site never ran
+        # Once the place is free, the next connection's request is the site's.
+        busy.connection_lost(None)
+        protocol.connection_lost(None)
+        for _ in range(100):
+            if not state.tasks:
+                break
+            await asyncio.sleep(0.005)
+        fresh = FakeTransport()
+        again = LimitedHttpToolsProtocol(config=config, server_state=state, app_state={})
+        again.connection_made(fresh)
+        again.data_received(request_bytes("/cookies/", 8000))
+        await settle(fresh, until=b"</html>")
+        assert fresh.written.startswith(b"HTTP/1.1 200 OK")
+        assert again.limit_concurrency == 2
+        again.connection_lost(None)
 
     asyncio.run(scenario())
 

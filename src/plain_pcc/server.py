@@ -8,6 +8,11 @@ protocol closes both: a request line and headers of at most ``HEAD_LIMIT`` bytes
 whole request (head and body) within ``HEAD_TIMEOUT`` seconds of the connection opening or
 the request starting.
 
+It also gives the answers the server makes without the site (a malformed request's 400, the
+431 above, and the 503 past the concurrency limit) the site's security headers, which
+uvicorn's own omit. Not HSTS, which depends on the settings: a site served over HTTPS has a
+proxy in front that answers malformed requests itself.
+
 ``cli.server_options`` names it by import string, so it is loaded only when serving.
 """
 
@@ -18,34 +23,45 @@ import asyncio
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .security import CONTENT_SECURITY_POLICY
+from .security import HEADERS
 
 # Browsers send well under 8 KiB of head; nginx's default buffers hold 4 x 8 KiB.
 HEAD_LIMIT = 16 * 1024
 HEAD_TIMEOUT = 10.0
-_REFUSAL = b"Request header fields too large.\n"
-# Not the site's answer, so not its full set of headers (HSTS depends on the settings), but
-# those that matter for a fixed text body.
-_REFUSAL_HEADERS = [
-    (b"content-type", b"text/plain; charset=utf-8"),
-    (b"content-length", str(len(_REFUSAL)).encode()),
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"cache-control", b"no-store"),
-    (b"connection", b"close"),
-]
-_TOO_LARGE = (
-    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-    + b"".join(name + b": " + value + b"\r\n" for name, value in _REFUSAL_HEADERS)
-    + b"\r\n"
-    + _REFUSAL
-)
+_TOO_LARGE = b"Request header fields too large.\n"
+_UNAVAILABLE = b"The service is busy. Please try again in a moment.\n"
+
+
+def _refusal_headers(body: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers of an answer the server makes without the site: a fixed text body."""
+    return [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        *((name.lower().encode(), value.encode()) for name, value in HEADERS),
+        (b"cache-control", b"no-store"),
+        (b"connection", b"close"),
+    ]
+
+
+def _raw_refusal(status: bytes, body: bytes, first: list[tuple[bytes, bytes]]) -> bytes:
+    """The answer as bytes, for a connection the protocol closes itself (``first``: the
+    headers uvicorn puts on every answer, the date among them)."""
+    headers = [*first, *_refusal_headers(body)]
+    lines = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+    return b"HTTP/1.1 " + status + b"\r\n" + lines + b"\r\n" + body
 
 
 async def _head_too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    await send({"type": "http.response.start", "status": 431, "headers": _REFUSAL_HEADERS})
-    await send({"type": "http.response.body", "body": _REFUSAL})
+    await send(
+        {"type": "http.response.start", "status": 431, "headers": _refusal_headers(_TOO_LARGE)}
+    )
+    await send({"type": "http.response.body", "body": _TOO_LARGE})
+
+
+async def _unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    headers = [*_refusal_headers(_UNAVAILABLE), (b"retry-after", b"5")]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": _UNAVAILABLE})
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -78,7 +94,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             if self._head_size > self.head_limit:
                 self._stop_head_timer()
                 self.logger.warning("Request head over %d bytes: refused.", self.head_limit)
-                self.transport.write(_TOO_LARGE)
+                self.transport.write(
+                    _raw_refusal(
+                        b"431 Request Header Fields Too Large",
+                        _TOO_LARGE,
+                        self.server_state.default_headers,
+                    )
+                )
                 self.transport.close()
 
     def on_message_begin(self) -> None:
@@ -92,18 +114,33 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_head = False
         # A head that arrived whole in one read was never counted above: measure it here, and
-        # answer it the way uvicorn answers past its concurrency limit, with a stand-in app.
+        # answer it with a stand-in app, as uvicorn answers past its concurrency limit (whose
+        # answer is replaced too, for one with the site's headers).
         # (Each header as sent: name, ": ", value, CRLF.)
         size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
-        if size <= self.head_limit:
+        limit = self.limit_concurrency
+        if size > self.head_limit:
+            self.logger.warning("Request head over %d bytes: refused.", self.head_limit)
+            stand_in = _head_too_large
+        elif limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
+            self.logger.warning("Exceeded concurrency limit.")
+            stand_in = _unavailable
+        else:
             super().on_headers_complete()
             return
-        self.logger.warning("Request head over %d bytes: refused.", self.head_limit)
-        app, self.app = self.app, _head_too_large
+        app, self.app, self.limit_concurrency = self.app, stand_in, None
         try:
             super().on_headers_complete()
         finally:
-            self.app = app
+            self.app, self.limit_concurrency = app, limit
+
+    def send_400_response(self, msg: str) -> None:
+        """A request that is not HTTP: uvicorn's answer, with the site's headers."""
+        body = msg.encode("ascii", "replace")
+        self.transport.write(
+            _raw_refusal(b"400 Bad Request", body, self.server_state.default_headers)
+        )
+        self.transport.close()
 
     def on_message_complete(self) -> None:
         # The deadline covers the body too: the site takes no uploads, only a form of a few
