@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Route
 
 from plain_pcc.accesslog import LineWriter
 from plain_pcc.app import create_app
@@ -104,6 +106,25 @@ def test_form_post_and_its_redirect_are_logged(logged: Logged) -> None:
     )
     line = logged.only_line()
     assert (line["method"], line["path"], line["status"]) == ("POST", "/preferences", "303")
+
+
+def test_an_internal_error_is_logged_with_the_bytes_of_the_500_page(
+    make_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(make_settings(access_log=True))
+
+    def boom(request: Request) -> None:
+        raise RuntimeError("deliberate")
+
+    app.router.routes.insert(0, Route("/boom", boom))
+    with CheckedClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom", headers={"accept-encoding": "identity"})
+    assert response.status_code == 500
+    [line] = capsys.readouterr().out.splitlines()
+    match = LINE.match(line)
+    assert match is not None, line
+    assert (match["path"], match["status"]) == ("/boom", "500")
+    assert int(match["bytes"]) == len(response.content) > 0
 
 
 def test_refused_host_is_logged(logged: Logged) -> None:

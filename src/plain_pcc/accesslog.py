@@ -143,8 +143,8 @@ class AccessLog:
                 if len(self.escaped) >= _KNOWN_PATHS_MAX:
                     self.escaped.clear()
                 self.escaped[path] = escaped
-            # An exception before the answer began is answered with the 500 page outside
-            # this middleware: its status is known, its bytes are not.
+            # No status: nothing was sent, not even the 500 page (create_app puts this
+            # middleware outside the one that sends it).
             self.writer.write(
                 _LINE
                 % (

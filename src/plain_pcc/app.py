@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from .accesslog import AccessLog, LineWriter
 from .checker import require_no_errors
@@ -38,11 +40,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Everything else is looked up in the catalogue: pages, files, and the 404 page.
         Route("/{path:path}", catalogue, name="catalogue"),
     ]
-    # 3. The access log sees every answer, the host check's refusals included.
     middleware = [Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue)]
+    # 3. The access log goes around everything (_Site), so it sees every answer as sent.
     access_log = LineWriter() if settings.access_log else None
-    if access_log is not None:
-        middleware.insert(0, Middleware(AccessLog, writer=access_log))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if access_log is not None:
                 access_log.flush()
 
-    app = Starlette(
+    app = _Site(
+        access_log,
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
@@ -64,3 +65,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.catalogue = catalogue
     app.state.access_log = access_log
     return app
+
+
+class _Site(Starlette):
+    """Starlette, with the access log around the whole stack.
+
+    Outside the error middleware, it sees every answer as sent: the host check's refusals, and
+    the 500 page with its bytes (user middleware would sit inside, and see only the exception).
+    """
+
+    def __init__(self, access_log: LineWriter | None, **options: Any) -> None:
+        super().__init__(**options)
+        self.access_log = access_log
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return stack if self.access_log is None else AccessLog(stack, self.access_log)
