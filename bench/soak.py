@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,6 +30,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from run import ensure_wrk  # bench/, the folder of this script
 
 from plain_pcc.server import HEAD_TIMEOUT
 
@@ -274,17 +275,6 @@ class Slowloris(threading.Thread):
         finally:
             for connection in connections:
                 connection.close()
-
-
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() != 0:
-        sys.exit("wrk is missing: run 'sudo apt-get install wrk'")
-    print("Installing wrk from Debian ...", flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
 
 
 def start_server(log: Path) -> tuple[subprocess.Popen[bytes], int]:
