@@ -12,7 +12,8 @@ flush of its own cost more than the site takes to answer (bench/README.md). They
 memory and written together, as nginx's ``access_log ... buffer= flush=`` does: at most a
 second late, in writes of whole lines of at most ``PIPE_BUF`` bytes (which POSIX makes atomic
 on a pipe, so workers sharing one never interleave within a line), and the rest at shutdown.
-Standard output is uvicorn's own place for access lines; errors and traces go to the log.
+Standard output is uvicorn's own place for access lines; errors and their traces go through
+``logging`` to standard error.
 """
 
 from __future__ import annotations
