@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
+from starlette.types import Message
 
 from plain_pcc.app import create_app
 from plain_pcc.settings import Settings
@@ -82,3 +84,42 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(needle)
+
+
+def raw_request(
+    app: Starlette,
+    path: str,
+    headers: list[tuple[bytes, bytes]],
+    method: str = "GET",
+    incoming: list[Message] | None = None,
+) -> list[Message]:
+    """One request through the ASGI interface, with values no HTTP client would send.
+
+    ``incoming``: what the app receives, in turn (by default, an empty body). The messages the
+    app sent are returned.
+    """
+    sent: list[Message] = []
+    received = list(incoming or [{"type": "http.request", "body": b"", "more_body": False}])
+
+    async def receive() -> Message:
+        return received.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "surrogateescape"),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 8000),
+    }
+    asyncio.run(app(scope, receive, send))
+    return sent

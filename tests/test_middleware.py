@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from xml.etree import ElementTree
 
 import pytest
 from starlette.applications import Starlette
-from starlette.types import Message
 
 from plain_pcc.app import create_app
 from plain_pcc.settings import Settings
 
-from .conftest import CheckedClient
+from .conftest import CheckedClient, raw_request
 
 PUBLIC = "https://www.essex.pcc.police.uk"
-
-
-def raw_request(
-    app: Starlette, path: str, headers: list[tuple[bytes, bytes]], method: str = "GET"
-) -> list[Message]:
-    """One request through the ASGI interface, with values no HTTP client would send."""
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "surrogateescape"),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 8000),
-    }
-    asyncio.run(app(scope, receive, send))
-    return sent
 
 
 # The host check --------------------------------------------------------------------------------

@@ -221,11 +221,12 @@ def _vandal(port: int, resets: int, pipelined: int) -> tuple[threading.Thread, l
     return threading.Thread(target=abandon_many), errors
 
 
-def test_clients_that_vanish_mid_response_do_not_hurt_others(
-    server: Server, reports_page: bytes
-) -> None:
+def _visitors_served_beside(
+    server: Server, reports_page: bytes, resets: int, pipelined: int
+) -> int:
+    """100 visitors served in full while a vandal resets connections; where the log was."""
     start = server.log_size()
-    vandal, errors = _vandal(server.port, resets=100, pipelined=1)
+    vandal, errors = _vandal(server.port, resets=resets, pipelined=pipelined)
     vandal.start()
     statuses = visitor_requests(server, reports_page, 100)
     vandal.join(timeout=60)
@@ -233,6 +234,13 @@ def test_clients_that_vanish_mid_response_do_not_hurt_others(
     assert not errors, errors
     assert statuses == [200] * 100
     assert server.process.poll() is None
+    return start
+
+
+def test_clients_that_vanish_mid_response_do_not_hurt_others(
+    server: Server, reports_page: bytes
+) -> None:
+    start = _visitors_served_beside(server, reports_page, resets=100, pipelined=1)
     # A vanished client is not an error of the site's: the log shows nothing for it.
     log = server.log_since(start)
     assert "Traceback" not in log
@@ -245,15 +253,7 @@ def test_pipelining_clients_that_reset_do_not_hurt_others(
     """200 pages of 20 kB asked for on one connection: the server is mid-way when the reset
     comes. (uvicorn on uvloop may then log its own 'Exception in ASGI application' for a
     queued request whose transport has closed; that is the only trace allowed.)"""
-    start = server.log_size()
-    vandal, errors = _vandal(server.port, resets=20, pipelined=200)
-    vandal.start()
-    statuses = visitor_requests(server, reports_page, 100)
-    vandal.join(timeout=60)
-    assert not vandal.is_alive()
-    assert not errors, errors
-    assert statuses == [200] * 100
-    assert server.process.poll() is None
+    start = _visitors_served_beside(server, reports_page, resets=20, pipelined=200)
     assert visitor_requests(server, reports_page, 5) == [200] * 5
     log = server.log_since(start)
     traces = log.count("Traceback (most recent call last)")

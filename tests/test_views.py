@@ -11,14 +11,13 @@ import pytest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.types import Message
 
 from plain_pcc.app import create_app
 from plain_pcc.preferences import COOKIE_MAX_AGE
 from plain_pcc.settings import Settings
 from plain_pcc.views import BODY_LIMIT, MAX_FIELDS, http_exception
 
-from .conftest import CheckedClient
+from .conftest import CheckedClient, raw_request
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 HTTPS = "https://www.essex.pcc.police.uk"
@@ -200,67 +199,36 @@ def test_chunked_body_over_the_limit_is_refused(client: CheckedClient) -> None:
 )
 def test_nonsense_content_length_is_refused(app: Starlette, length: str) -> None:
     """Sent through the raw ASGI interface: an HTTP client would not send such a header."""
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"font_size=large", "more_body": False}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/preferences",
-        "raw_path": b"/preferences",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
+    sent = raw_request(
+        app,
+        "/preferences",
+        [
             (b"host", b"testserver"),
             (b"content-type", FORM["content-type"].encode()),
             (b"content-length", length.encode("latin-1")),
         ],
-        "client": ("127.0.0.1", 1),
-        "server": ("testserver", 80),
-    }
-    asyncio.run(app(scope, receive, send))
+        method="POST",
+        incoming=[{"type": "http.request", "body": b"font_size=large", "more_body": False}],
+    )
     assert sent[0]["status"] == 413
 
 
 def test_client_that_leaves_mid_body_gets_400_not_an_error(app: Starlette) -> None:
     """ClientDisconnect is the visitor's doing: answered (to no one) as 400, never a 500."""
-    sent: list[Message] = []
-    incoming: list[Message] = [
-        {"type": "http.request", "body": b"font_size=la", "more_body": True},
-        {"type": "http.disconnect"},
-    ]
-
-    async def receive() -> Message:
-        return incoming.pop(0)
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/preferences",
-        "raw_path": b"/preferences",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
+    sent = raw_request(
+        app,
+        "/preferences",
+        [
             (b"host", b"testserver"),
             (b"content-type", FORM["content-type"].encode()),
             (b"content-length", b"40"),
         ],
-        "client": ("127.0.0.1", 1),
-        "server": ("testserver", 80),
-    }
-    asyncio.run(app(scope, receive, send))
+        method="POST",
+        incoming=[
+            {"type": "http.request", "body": b"font_size=la", "more_body": True},
+            {"type": "http.disconnect"},
+        ],
+    )
     assert sent[0]["status"] == 400
     assert not any(name == b"set-cookie" for name, _ in sent[0]["headers"])
 

@@ -19,6 +19,7 @@ Standard output is uvicorn's own place for access lines; errors and their traces
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import select
@@ -43,6 +44,8 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+# A site is asked for a few hundred paths; a flood of made-up ones only pushes the oldest out.
+@functools.lru_cache(maxsize=_KNOWN_PATHS_MAX)
 def printable(text: str) -> str:
     """``text`` in visible ASCII: a path is attacker-controlled, and escaped it cannot split a
     line, forge a field after its closing quote, or send terminal escapes to whoever reads it."""
@@ -108,9 +111,6 @@ class AccessLog:
         # The time to the second, formatted once a second rather than once a request.
         self.second = -1
         self.stamp = ""
-        # Path -> its escaped form. A site is asked for a few hundred paths; a flood of
-        # made-up ones only empties the memo.
-        self.escaped: dict[str, str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -137,13 +137,6 @@ class AccessLog:
             if second != self.second:
                 self.second = second
                 self.stamp = strftime("%Y-%m-%dT%H:%M:%S", gmtime(second))
-            path = scope["path"]
-            escaped = self.escaped.get(path)
-            if escaped is None:
-                escaped = printable(path)
-                if len(self.escaped) >= _KNOWN_PATHS_MAX:
-                    self.escaped.clear()
-                self.escaped[path] = escaped
             # No status: nothing was sent, not even the 500 page (create_app puts this
             # middleware outside the one that sends it).
             self.writer.write(
@@ -152,7 +145,7 @@ class AccessLog:
                     self.stamp,
                     (now - second) * 1000,
                     scope["method"],
-                    escaped,
+                    printable(scope["path"]),
                     status or 500,
                     sent,
                     duration,

@@ -3,6 +3,7 @@ ASGI endpoint that picks one for each request by its path, cookie and Accept-Enc
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from starlette.requests import cookie_parser
@@ -15,7 +16,6 @@ from .representations import Representation
 Variants = dict[Selection, Representation]
 _GET_HEAD = frozenset(("GET", "HEAD"))
 _PAGE_ALLOW = [(b"allow", b"GET, HEAD")]
-_SELECTED: dict[bytes, Selection] = {}
 _SELECTED_MAX = 1024
 
 
@@ -76,6 +76,7 @@ class Catalogue:
         await self.error(404, path, select(cookie)).send(send, method, accept_encoding, None)
 
 
+@functools.lru_cache(maxsize=_SELECTED_MAX)
 def select(cookie: bytes | None) -> Selection:
     """The visitor's preferences from the Cookie header; anything unreadable is the default.
 
@@ -84,13 +85,7 @@ def select(cookie: bytes | None) -> Selection:
     """
     if cookie is None:
         return preferences.DEFAULT
-    known = _SELECTED.get(cookie)
-    if known is None:
-        known = preferences.from_cookies(cookie_parser(cookie.decode("latin-1")))
-        if len(_SELECTED) >= _SELECTED_MAX:
-            _SELECTED.clear()
-        _SELECTED[cookie] = known
-    return known
+    return preferences.from_cookies(cookie_parser(cookie.decode("latin-1")))
 
 
 async def redirect(

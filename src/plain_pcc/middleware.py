@@ -3,6 +3,7 @@ per-request task (unlike BaseHTTPMiddleware)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -29,9 +30,9 @@ class HostCheck:
         self.any = "*" in allowed_hosts
         self.allowed = frozenset(host.lower().encode() for host in allowed_hosts)
         self.catalogue = catalogue
-        # Host header value -> allowed. A site sees a handful of values; one flood of made-up
-        # ones only empties the memo.
-        self.known: dict[bytes, bool] = {}
+        # Host header value -> allowed. A site sees a handful of values; a flood of made-up
+        # ones only pushes the oldest out.
+        self.allows = functools.lru_cache(maxsize=_KNOWN_HOSTS_MAX)(self._allows)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,13 +46,7 @@ class HostCheck:
                     host = value
                 elif name == b"cookie":
                     cookie = value
-            allowed = self.known.get(host)
-            if allowed is None:
-                allowed = _hostname(host) in self.allowed
-                if len(self.known) >= _KNOWN_HOSTS_MAX:
-                    self.known.clear()
-                self.known[host] = allowed
-            if not allowed:
+            if not self.allows(host):
                 page = self.catalogue.error(400, scope["path"], select(cookie))
                 await page.send(send, scope["method"], None, None)
                 return
@@ -60,6 +55,9 @@ class HostCheck:
             await self.catalogue(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    def _allows(self, host: bytes) -> bool:
+        return _hostname(host) in self.allowed
 
 
 def _hostname(host: bytes) -> bytes:

@@ -3,6 +3,7 @@ of sending them: content negotiation, conditional requests and HEAD (RFC 9110)."
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from collections.abc import Iterable
@@ -16,7 +17,6 @@ Headers = list[tuple[bytes, bytes]]
 
 # Server preference when the client likes several codings equally.
 CODINGS = ("br", "gzip", "identity")
-_NEGOTIATED: dict[bytes, tuple[str, ...]] = {}
 _NEGOTIATED_MAX = 256
 # Brotli's best, for the pages and files read thousands of times between restarts. Error pages
 # (never cached, rarely seen) take a quick quality instead: at 11 they cost a third of the
@@ -117,14 +117,12 @@ def _choose(encodings: dict[str, Encoded], accept_encoding: bytes | None) -> str
     return None
 
 
+@functools.lru_cache(maxsize=_NEGOTIATED_MAX)
 def negotiate(accept_encoding: bytes) -> tuple[str, ...]:
     """The codings the client accepts, best first (RFC 9110 §12.5.3).
 
     Browsers send a handful of distinct values, so each answer is remembered.
     """
-    known = _NEGOTIATED.get(accept_encoding)
-    if known is not None:
-        return known
     accept = parse_accept_header(accept_encoding.decode("latin-1"))
     listed = {value.lower(): quality for value, quality in accept}
     star = listed.get("*")
@@ -141,11 +139,7 @@ def negotiate(accept_encoding: bytes) -> tuple[str, ...]:
         (coding for coding in CODINGS if quality(coding) > 0),
         key=lambda coding: (-quality(coding), CODINGS.index(coding)),
     )
-    answer = tuple(ranked)
-    if len(_NEGOTIATED) >= _NEGOTIATED_MAX:
-        _NEGOTIATED.clear()
-    _NEGOTIATED[accept_encoding] = answer
-    return answer
+    return tuple(ranked)
 
 
 async def _send_plain(send: Send, status: int, body: bytes, headers: Headers) -> None:
