@@ -19,6 +19,9 @@ from plain_pcc.settings import Settings
 
 from .pagecheck import check_page
 
+# PostgreSQL and SMTP servers for the email updates tests.
+pytest_plugins = ["tests.mailservers"]
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,10 +38,15 @@ class CheckedClient(TestClient):
 
 
 @pytest.fixture(scope="session")
-def make_settings() -> Callable[..., Settings]:
+def make_settings(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Settings]:
+    data = tmp_path_factory.mktemp("data")
+
     def make(**overrides: Any) -> Settings:
         overrides.setdefault("content_dir", CONTENT)
         overrides.setdefault("access_log", False)
+        # The email updates store and outbox never land in the working folder.
+        overrides.setdefault("data_dir", data)
+        overrides.setdefault("mail_sender", False)
         return Settings(**overrides)
 
     return make

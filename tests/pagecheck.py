@@ -28,6 +28,10 @@ def check_page(html: str) -> BeautifulSoup:
     assert len(headings) == 1, f"expected one h1, found {len(headings)}"
     h1 = headings[0].get_text(" ", strip=True)
     title = soup.title.get_text(strip=True) if soup.title else ""
+    # GOV.UK error pattern: a page showing an error summary says so first in its title.
+    has_errors = soup.select_one(".error-summary") is not None
+    assert title.startswith("Error: ") == has_errors, f"title {title!r}: 'Error: ' prefix"
+    title = title.removeprefix("Error: ")
     assert title.startswith(h1), f"title {title!r} does not begin with the h1 {h1!r}"
 
     focusable = soup.find(["a", "button", "input", "select", "textarea"])

@@ -8,17 +8,22 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from .accesslog import AccessLog, LineWriter
 from .checker import require_no_errors
 from .content import load_site
+from .email_updates import EmailUpdates
 from .middleware import HostCheck
 from .rendering import render_catalogue
+from .sender import Sender, transport_for
 from .settings import Settings
+from .store import open_engine, prepare
+from .subscribers import Subscribers, load_letters, offers_email_updates
 from .views import Preferences, http_exception, server_error
 
 
@@ -34,21 +39,41 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # 2. Every page in every mode and preference is rendered and compressed once, here.
     catalogue = render_catalogue(site, settings)
     preferences = Preferences(settings, catalogue)
+    # 3. Email updates: the store (its schema is upgraded as the app starts, in the lifespan),
+    # the outbox's sender, and the pages that answer a visitor's request.
+    # A content folder without emails/ offers no email updates (the test fixtures' sites).
+    engine = open_engine(settings)
+    subscribers = sender = None
+    email_routes: list[BaseRoute] = []
+    if offers_email_updates(settings.content_dir):
+        subscribers = Subscribers(engine, settings, load_letters(settings.content_dir))
+        if settings.mail_sender:
+            sender = Sender(engine, transport_for(settings), purge=subscribers.purge)
+        email_updates = EmailUpdates(settings, site, catalogue, subscribers, sender)
+        email_routes = email_updates.routes()
 
     routes = [
         Route("/preferences", preferences, name="preferences"),
+        *email_routes,
         # Everything else is looked up in the catalogue: pages, files, and the 404 page.
         Route("/{path:path}", catalogue, name="catalogue"),
     ]
     middleware = [Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue)]
-    # 3. The access log goes around everything (_Site), so it sees every answer as sent.
+    # 4. The access log goes around everything (_Site), so it sees every answer as sent.
     access_log = LineWriter() if settings.access_log else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if subscribers is not None:
+            await run_in_threadpool(prepare, engine)
+        if sender is not None:
+            sender.start()
         try:
             yield
         finally:
+            if sender is not None:
+                await run_in_threadpool(sender.stop)
+            engine.dispose()
             # The access lines still waiting are written before the process ends.
             if access_log is not None:
                 access_log.flush()
@@ -64,6 +89,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.site = site
     app.state.catalogue = catalogue
     app.state.access_log = access_log
+    app.state.engine = engine
+    app.state.subscribers = subscribers
+    app.state.sender = sender
     return app
 
 

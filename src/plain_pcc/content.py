@@ -18,6 +18,8 @@ from .source import Block, ContentError, Text, read_markdown, read_yaml
 
 REPORTS_DIR = "hmic-reports"
 _YEAR_FILE = re.compile(r"\d{4}\.yaml")
+# The templates a page in pages/ may choose: the email updates form and confirmation have theirs.
+TEMPLATES = ("page", "cookies", "email_updates", "email_confirm")
 _PATH = re.compile(r"/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*")
 
 
@@ -214,8 +216,8 @@ def _read_page(path: Path, meta: Block, body: Text, template: str = "page") -> P
     if address.startswith("/text-only/"):
         meta.fail("path", "addresses under /text-only/ are kept for the text-only mode")
     if (chosen := meta.optional_text("template")) is not None:
-        if chosen not in ("page", "cookies"):
-            meta.fail("template", f"'{chosen}' is not a template: use page or cookies")
+        if chosen not in TEMPLATES:
+            meta.fail("template", f"'{chosen}' is not a template: use {', '.join(TEMPLATES)}")
         template = chosen
     prose = Prose(body, path) if body.strip() else None
     if prose is not None:

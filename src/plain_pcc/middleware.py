@@ -13,6 +13,7 @@ from .catalogue import Catalogue, select
 # What may follow the host in a Host header (RFC 9110 §7.2): nothing, or a port.
 _PORT = re.compile(rb"(?::[0-9]{0,5})?")
 _KNOWN_HOSTS_MAX = 64
+_READS = frozenset(("GET", "HEAD"))
 
 
 class HostCheck:
@@ -51,7 +52,11 @@ class HostCheck:
                 await page.send(send, scope["method"], None, None)
                 return
         path = scope["path"]
-        if path in self.catalogue.pages or path in self.catalogue.files:
+        # Only reads take the fast path: a form posted to its own page's address (the email
+        # updates sign-up) is routed to its endpoint.
+        if scope["method"] in _READS and (
+            path in self.catalogue.pages or path in self.catalogue.files
+        ):
             await self.catalogue(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -16,6 +16,7 @@ from .preferences import FONT_SIZE, PREFERENCES, Selection, selections
 from .representations import Representation
 from .security import security_headers
 from .settings import Settings
+from .subscribers import TOPICS
 from .templating import create_environment
 
 HTML = "text/html; charset=utf-8"
@@ -25,6 +26,9 @@ STATIC_TYPES = {
 }
 # Pages depend on the preference cookie, so caches must revalidate and key on it.
 PAGE_HEADERS = [("Cache-Control", "no-cache"), ("Vary", "Cookie, Accept-Encoding")]
+# Pages that carry a visitor's token are rendered for each request (email_updates.py): never
+# stored in the catalogue, nor listed in the sitemap.
+PER_REQUEST = frozenset({"email_confirm"})
 # Static files are named by their content's hash, so a name never changes meaning.
 STATIC_HEADERS = [
     ("Cache-Control", "public, max-age=31536000, immutable"),
@@ -76,11 +80,13 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
     _add_static(catalogue, security)
 
     for page in site.pages.values():
+        if page.template in PER_REQUEST:
+            continue
         template = environment.get_template(f"pages/{page.template}.html")
         for mode in MODES:
             catalogue.pages[mode.url(page.path)] = _variants(
                 lambda selection, page=page, mode=mode, template=template: template.render(
-                    _context(site, settings, catalogue, mode, selection, page)
+                    page_context(site, settings, catalogue, mode, selection, page)
                 ),
                 security + PAGE_HEADERS,
             )
@@ -90,7 +96,7 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
         for mode in MODES:
             catalogue.errors[(error.status, mode.name)] = _variants(
                 lambda selection, error=error, mode=mode: error_template.render(
-                    _context(site, settings, catalogue, mode, selection, None, error)
+                    page_context(site, settings, catalogue, mode, selection, None, error)
                 ),
                 [*security, ("Cache-Control", "no-store"), ("Vary", "Cookie, Accept-Encoding")],
                 status=error.status,
@@ -120,7 +126,7 @@ def _variants(render: Any, headers: list[tuple[str, str]], status: int = 200) ->
     }
 
 
-def _context(
+def page_context(
     site: Site,
     settings: Settings,
     catalogue: Catalogue,
@@ -149,6 +155,8 @@ def _context(
         "canonical": settings.base_url + path if path is not None else None,
         "static_url": catalogue.static_urls.__getitem__,
         "footer_links": site.footer,
+        # The email updates form's checkboxes.
+        "topics": TOPICS,
     }
 
 
@@ -169,6 +177,8 @@ def _sitemap(site: Site, settings: Settings) -> bytes:
     namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
     urlset = ElementTree.Element("urlset", xmlns=namespace)
     for page in site.pages.values():
+        if page.template in PER_REQUEST:
+            continue
         for mode in MODES:
             url = ElementTree.SubElement(urlset, "url")
             ElementTree.SubElement(url, "loc").text = settings.base_url + mode.url(page.path)

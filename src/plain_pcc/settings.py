@@ -19,6 +19,10 @@ def _default_content_dir() -> Path:
     return Path("content")
 
 
+def _default_data_dir() -> Path:
+    return Path("data")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app needs to know about where it runs.
@@ -33,6 +37,16 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]", "testserver")
     log_level: str = "info"
     access_log: bool = True
+    # Email updates (store.py, sender.py): the SQLite database and the .eml outbox live in the
+    # data folder unless a PostgreSQL URL and an SMTP server are given.
+    data_dir: Path = field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "Police and Crime Commissioner for Essex <pfcc@essex.police.uk>"
+    # The ceiling on confirmation emails sent in any hour, whatever the addresses.
+    mail_hourly_limit: int = 500
+    # Whether the server delivers the outbox itself, in a background thread.
+    mail_sender: bool = True
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -54,6 +68,9 @@ class Settings:
         object.__setattr__(self, "content_dir", Path(self.content_dir))
         if self.log_level not in ("critical", "error", "warning", "info", "debug"):
             raise SettingsError(f"{PREFIX}LOG_LEVEL cannot be {self.log_level!r}")
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.mail_hourly_limit < 1:
+            raise SettingsError(f"{PREFIX}MAIL_HOURLY_LIMIT must be 1 or more")
 
     @property
     def https(self) -> bool:
@@ -74,6 +91,17 @@ class Settings:
             values["log_level"] = level.lower()
         if (access_log := environ.get(f"{PREFIX}ACCESS_LOG")) is not None:
             values["access_log"] = _boolean(f"{PREFIX}ACCESS_LOG", access_log)
+        if data_dir := environ.get(f"{PREFIX}DATA_DIR"):
+            values["data_dir"] = Path(data_dir)
+        for name in ("database_url", "smtp_url", "mail_from"):
+            if value := environ.get(f"{PREFIX}{name.upper()}"):
+                values[name] = value
+        if (limit := environ.get(f"{PREFIX}MAIL_HOURLY_LIMIT")) is not None:
+            if not (limit.isascii() and limit.strip().isdigit()):
+                raise SettingsError(f"{PREFIX}MAIL_HOURLY_LIMIT must be a whole number")
+            values["mail_hourly_limit"] = int(limit)
+        if (sender := environ.get(f"{PREFIX}MAIL_SENDER")) is not None:
+            values["mail_sender"] = _boolean(f"{PREFIX}MAIL_SENDER", sender)
         return cls(**values)  # type: ignore[arg-type]
 
     def replace(self, **changes: object) -> Settings:

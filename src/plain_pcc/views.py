@@ -45,12 +45,12 @@ class Preferences:
             response = self.error(request, 405)
             response.headers["allow"] = "POST"
             return response
-        if not same_site(self.settings, _first_values(request)):
+        if not same_site(self.settings, first_values(request)):
             return self.error(request, 403)
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != FORM_TYPE:
             return self.error(request, 415)
-        body = await _read_limited(request, BODY_LIMIT)
+        body = await read_limited(request, BODY_LIMIT)
         if body is None:
             return self.error(request, 413)
         try:
@@ -136,7 +136,7 @@ def _secure(headers: MutableHeaders, catalogue: Catalogue) -> None:
     headers["cache-control"] = "no-store"
 
 
-def _first_values(request: Request) -> dict[str, str]:
+def first_values(request: Request) -> dict[str, str]:
     # Not dict(request.headers): Starlette lower-cases a name as text, so a header name with a
     # byte like 0xC0 is listed but cannot be looked up, and the form answered 500.
     headers: dict[str, str] = {}
@@ -145,7 +145,7 @@ def _first_values(request: Request) -> dict[str, str]:
     return headers
 
 
-async def _read_limited(request: Request, limit: int) -> bytes | None:
+async def read_limited(request: Request, limit: int) -> bytes | None:
     declared = request.headers.get("content-length")
     # isascii too: "²" (a Latin-1 byte) is a digit to str.isdigit, but not to int().
     if declared is not None and not (declared.isascii() and declared.isdigit()):
