@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := a11y/node_modules/axe-core/package.json
 
-.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser clean
+.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser postgres signup-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ browser:
 	  fi; \
 	fi
 
+# Debian's PostgreSQL server binaries, when missing: the email tests start their own server
+# with them, in a temporary folder, on loopback (installing needs root).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else \
+	    echo "PostgreSQL is missing: run 'sudo apt-get install postgresql'" >&2; exit 1; \
+	  fi; \
+	fi
+
 # axe-core, at the version pinned in a11y/package-lock.json.
 $(AXE): a11y/package.json a11y/package-lock.json
 	cd a11y && npm ci --no-audit --no-fund --loglevel=error
@@ -34,7 +45,7 @@ $(AXE): a11y/package.json a11y/package-lock.json
 
 test: test-unit test-a11y
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) postgres
 	$(BIN)/pytest tests
 
 test-a11y: $(STAMP) browser $(AXE)
@@ -61,6 +72,11 @@ soak: $(STAMP)
 # CPU time and memory per row. About 12 minutes; installs wrk from Debian when missing (root).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
+
+# 64 visitors signing up and confirming for 60 s on loopback, then the server killed with
+# SIGKILL mid-load and restarted: prints its counts, fails on a 5xx or a lost sign-up.
+signup-load: $(STAMP)
+	$(BIN)/python bench/signup_load.py $(SIGNUP_LOAD_OPTIONS)
 
 clean:
 	rm -rf $(VENV) a11y/node_modules a11y/report .pytest_cache .coverage

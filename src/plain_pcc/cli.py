@@ -37,8 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check", help="check the content for accessibility problems", add_help=False
     )
 
+    for name, purpose in (
+        ("mail", "email updates: send the outbox, announce to subscribers"),
+        ("subscribers", "email updates: count, export or delete subscribers"),
+    ):
+        commands.add_parser(name, help=purpose, add_help=False)
+
     args, rest = parser.parse_known_args(argv)
-    # The audit and the checker parse their own options.
+    # The audit, the checker and the office's commands parse their own options.
+    if args.command in ("mail", "subscribers"):
+        from .office import main as office
+
+        return office(args.command, rest)
     if args.command == "audit":
         from .audit import main as audit
 
@@ -61,6 +71,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env(os.environ)
         require_no_errors(load_site(settings.content_dir))
+        _prepare_store(settings)
     except (ContentError, SettingsError) as error:
         print(f"plain-pcc: cannot start: {error}", file=sys.stderr)
         return 2
@@ -81,6 +92,23 @@ def _serve(args: argparse.Namespace) -> int:
         **options,
     )
     return 0
+
+
+def _prepare_store(settings: Settings) -> None:
+    """Reach the database and upgrade its schema once, before any worker starts."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store import open_store
+    from .subscribers import offers_email_updates
+
+    if not offers_email_updates(settings.content_dir):
+        return
+    try:
+        open_store(settings).dispose()
+    except SQLAlchemyError as error:
+        # The driver's message, not the URL: it may hold a password.
+        reason = getattr(error, "orig", None) or error
+        raise SettingsError(f"the database cannot be used: {reason}") from None
 
 
 def server_options(settings: Settings) -> dict[str, Any]:

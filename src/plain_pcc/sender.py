@@ -113,14 +113,17 @@ class SMTPTransport:
 
 @dataclass(frozen=True)
 class FileTransport:
-    """Each message as ``<data folder>/outbox/<number>.eml``, for a developer to read."""
+    """Each message as ``<data folder>/outbox/<date>-<time>-<number>.eml``, for a developer to
+    read."""
 
     folder: Path
 
     def deliver(self, batch: list[Pending], done: Callable[[Pending, str | None], None]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         for pending in batch:
-            target = self.folder / f"{pending.id:08d}.eml"
+            # Dated, so a new database's first messages never overwrite an old one's.
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+            target = self.folder / f"{stamp}-{pending.id:08d}.eml"
             partial = target.with_suffix(".part")
             try:
                 with open(partial, "wb") as file:

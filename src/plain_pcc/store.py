@@ -110,6 +110,9 @@ outbox = Table(
     Column("claimed_until", DateTime),
     Column("last_error", String(200)),
     Column("failed_at", DateTime),
+    # Numbers are never reused (SQLite reuses the highest after a delete without this): the
+    # .eml outbox names its files by them.
+    sqlite_autoincrement=True,
 )
 
 
