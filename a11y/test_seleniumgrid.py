@@ -69,7 +69,7 @@ def test_two_sessions_land_on_two_nodes_with_devtools(grid: Grid) -> None:
         )
         # The DevTools protocol reaches the node's Chromium through the hub, and the endpoint
         # the node advertises for a socket connection is on loopback too.
-        version = first.execute_cdp_cmd("Browser.getVersion", {})  # type: ignore[attr-defined]
+        version = first.execute_cdp_cmd("Browser.getVersion", {})
         assert "Chrome/" in version["product"]
         assert urlsplit(first.capabilities["se:cdp"]).hostname == "127.0.0.1"
         first.get(PAGE.format("first"))
