@@ -15,16 +15,18 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from .accesslog import AccessLog, LineWriter
+from .catalogue import FastPath
 from .checker import require_no_errors
 from .content import load_site
 from .email_updates import EmailUpdates
-from .middleware import HostCheck
+from .errors import http_exception, server_error
+from .forms import PreferencesForm
+from .hosts import HostCheck
 from .rendering import render_catalogue
 from .sender import Sender, transport_for
 from .settings import Settings
 from .store import open_engine, prepare
 from .subscribers import Subscribers, load_letters, offers_email_updates
-from .views import Preferences, http_exception, server_error
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     require_no_errors(site)
     # 2. Every page in every mode and preference is rendered and compressed once, here.
     catalogue = render_catalogue(site, settings)
-    preferences = Preferences(settings, catalogue)
+    preferences = PreferencesForm(settings, catalogue)
     # 3. Email updates: the store (its schema is upgraded as the app starts, in the lifespan),
     # the outbox's sender, and the pages that answer a visitor's request.
     # A content folder without emails/ offers no email updates (the test fixtures' sites).
@@ -58,7 +60,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Everything else is looked up in the catalogue: pages, files, and the 404 page.
         Route("/{path:path}", catalogue, name="catalogue"),
     ]
-    middleware = [Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue)]
+    middleware = [
+        Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue),
+        # Pages and files skip the router: the catalogue answers them whole.
+        Middleware(FastPath, catalogue=catalogue),
+    ]
     # 4. The access log goes around everything (_Site), so it sees every answer as sent.
     access_log = LineWriter() if settings.access_log else None
 

@@ -17,6 +17,8 @@ from starlette.types import Receive, Scope, Send
 from . import modes
 from .catalogue import Catalogue, select
 from .content import Page, Site
+from .errors import error_response
+from .forms import FORM_TYPE, first_values, read_limited
 from .modes import MODES, Mode
 from .rendering import page_context
 from .security import same_site
@@ -33,7 +35,6 @@ from .subscribers import (
     normalise,
 )
 from .templating import create_environment
-from .views import FORM_TYPE, error_response, first_values, read_limited
 
 FORM_PATH = "/email-updates/"
 CHECK_PATH = "/email-updates/check-your-email/"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,9 +102,6 @@ class Settings:
         if (sender := environ.get(f"{PREFIX}MAIL_SENDER")) is not None:
             values["mail_sender"] = _boolean(f"{PREFIX}MAIL_SENDER", sender)
         return cls(**values)  # type: ignore[arg-type]
-
-    def replace(self, **changes: object) -> Settings:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
 def _boolean(name: str, value: str) -> bool:
