@@ -217,7 +217,7 @@ class EmailUpdates:
         return response
 
     def secure(self, response: Response) -> None:
-        for name, value in self.catalogue.headers:
+        for name, value in self.catalogue.security_headers:
             response.headers.append(name.decode(), value.decode())
         # Answers to one visitor, some carrying their token: never kept by a cache.
         response.headers["cache-control"] = "no-store"
