@@ -107,12 +107,19 @@ def claim(engine: Engine, limit: int, lease: datetime.timedelta) -> list[Pending
     return [Pending(row.id, row.recipient, bytes(row.message), row.attempts, mark) for row in rows]
 
 
-def delivered(engine: Engine, pending: Pending) -> None:
-    """The message was accepted: it leaves the outbox, with the token it carried."""
+def delivered(engine: Engine, batch: list[Pending]) -> None:
+    """The messages were accepted: they leave the outbox, with the tokens they carried.
+
+    One transaction for a batch: a commit is a disk flush, and the sender must keep up with
+    the form. A crash before it means the batch is sent again (delivery is at least once).
+    """
+    if not batch:
+        return
     with engine.begin() as connection:
-        connection.execute(
-            delete(outbox).where(outbox.c.id == pending.id, outbox.c.claim == pending.claim)
-        )
+        for pending in batch:
+            connection.execute(
+                delete(outbox).where(outbox.c.id == pending.id, outbox.c.claim == pending.claim)
+            )
 
 
 def retry(

@@ -27,8 +27,9 @@ logger = logging.getLogger("plain_pcc.sender")
 
 OUTBOX_DIR = "outbox"
 BATCH = 50
-# A claim lapses after this: a sender killed mid-batch holds nothing for longer.
-LEASE = datetime.timedelta(minutes=2)
+# A claim lapses after this: a sender killed mid-batch holds nothing for longer. It outlasts a
+# batch sent to a slow server (each connection and command has 10 s).
+LEASE = datetime.timedelta(minutes=1)
 # Background rounds: every few seconds, and at once when the site queues a message.
 POLL_SECONDS = 5.0
 PURGE_EVERY = datetime.timedelta(hours=1)
@@ -50,7 +51,7 @@ class SMTPTransport:
     username: str | None
     password: str | None
     envelope_from: str
-    timeout: float = 30.0
+    timeout: float = 10.0
 
     @classmethod
     def from_url(cls, url: str, mail_from: str) -> SMTPTransport:
@@ -178,10 +179,11 @@ class Sender:
     def run_once(self) -> Round:
         """Deliver every message that is due now; what happened."""
         result = Round()
+        accepted: list[Pending] = []
 
         def done(pending: Pending, error: str | None) -> None:
             if error is None:
-                outbox.delivered(self.engine, pending)
+                accepted.append(pending)
                 result.delivered += 1
                 return
             attempts = pending.attempts + 1
@@ -203,7 +205,11 @@ class Sender:
             batch = outbox.claim(self.engine, BATCH, LEASE)
             if not batch:
                 break
-            self.transport.deliver(batch, done)
+            try:
+                self.transport.deliver(batch, done)
+            finally:
+                outbox.delivered(self.engine, accepted)
+                accepted.clear()
         return result
 
     # In the server's background ---------------------------------------------------------------
