@@ -28,6 +28,12 @@ def test_every_variable_is_read() -> None:
             "PLAIN_PCC_ALLOWED_HOSTS": "www.example.gov.uk, example.gov.uk",
             "PLAIN_PCC_LOG_LEVEL": "WARNING",
             "PLAIN_PCC_ACCESS_LOG": "off",
+            "PLAIN_PCC_DATA_DIR": "/var/lib/plain-pcc",
+            "PLAIN_PCC_DATABASE_URL": "postgresql://pcc@db.internal/pcc",
+            "PLAIN_PCC_SMTP_URL": "smtps://relay.internal",
+            "PLAIN_PCC_MAIL_FROM": "Office <office@example.gov.uk>",
+            "PLAIN_PCC_MAIL_HOURLY_LIMIT": "50",
+            "PLAIN_PCC_MAIL_SENDER": "no",
             "UNRELATED": "x",
         }
     )
@@ -37,6 +43,12 @@ def test_every_variable_is_read() -> None:
         allowed_hosts=("www.example.gov.uk", "example.gov.uk"),
         log_level="warning",
         access_log=False,
+        data_dir=Path("/var/lib/plain-pcc"),
+        database_url="postgresql://pcc@db.internal/pcc",
+        smtp_url="smtps://relay.internal",
+        mail_from="Office <office@example.gov.uk>",
+        mail_hourly_limit=50,
+        mail_sender=False,
     )
     assert settings.https
 
@@ -50,6 +62,9 @@ def test_every_variable_is_read() -> None:
         ("PLAIN_PCC_ALLOWED_HOSTS", " , ", "at least one host"),
         ("PLAIN_PCC_LOG_LEVEL", "loud", "cannot be 'loud'"),
         ("PLAIN_PCC_ACCESS_LOG", "maybe", "true or false"),
+        ("PLAIN_PCC_MAIL_HOURLY_LIMIT", "lots", "a whole number"),
+        ("PLAIN_PCC_MAIL_HOURLY_LIMIT", "0", "1 or more"),
+        ("PLAIN_PCC_MAIL_SENDER", "sometimes", "true or false"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(
