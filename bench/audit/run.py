@@ -101,8 +101,9 @@ def become_subreaper() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
 
 
-def orphans() -> list[int]:
-    """Processes whose parent is this one (started by a row, orphaned, adopted here)."""
+def orphans(keep: Sequence[int] = ()) -> list[int]:
+    """Processes whose parent is this one (started by a row, orphaned, adopted here), but for
+    those in ``keep`` (a Grid that outlives the row)."""
     mine = os.getpid()
     found = []
     for entry in Path("/proc").iterdir():
@@ -112,15 +113,22 @@ def orphans() -> list[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == mine:
+        if int(fields[1]) == mine and int(entry.name) not in keep:
             found.append(int(entry.name))
     return found
 
 
-def reap(grace: float = 10.0) -> None:
-    """Wait for every descendant left behind; kill what is still running after ``grace``."""
+def reap(grace: float = 10.0, keep: Sequence[int] = ()) -> None:
+    """Wait for every descendant left behind; kill what is still running after ``grace``,
+    but for the processes in ``keep``."""
     deadline = time.monotonic() + grace
     while True:
+        if not orphans(keep):
+            # Only kept processes are left (or none): nothing more to wait for.
+            with contextlib.suppress(ChildProcessError):
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+            return
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
@@ -128,7 +136,7 @@ def reap(grace: float = 10.0) -> None:
         if pid:
             continue
         if time.monotonic() > deadline:
-            for pid in orphans():
+            for pid in orphans(keep):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             deadline = time.monotonic() + grace
@@ -155,9 +163,13 @@ def measure(
     parse: Callable[[list[str], Path], Outcome],
     workdir: Path,
     env: dict[str, str] | None = None,
+    keep: Sequence[int] = (),
 ) -> tuple[float, float, float, Outcome]:
-    """Run the commands side by side: wall seconds, CPU seconds, peak RSS of the first, outcome."""
-    reap()
+    """Run the commands side by side: wall seconds, CPU seconds, peak RSS of the first, outcome.
+
+    ``keep``: processes of this one that are not the row's and must survive it (a Grid).
+    """
+    reap(keep=keep)
     before = children_cpu()
     start = time.perf_counter()
     processes = [
@@ -190,7 +202,7 @@ def measure(
         peak = max(peak, peak_rss_mb(processes[0].pid) or 0.0)
         time.sleep(0.2)
     wall = time.perf_counter() - start
-    reap()
+    reap(keep=keep)
     cpu = children_cpu() - before
     try:
         outcome = parse(outputs, workdir)
@@ -459,7 +471,7 @@ def grid_rows(browsers: int) -> tuple[Row, Row]:
             command = engine_command(
                 remote, browsers, *options, "--remote", grid.url, "--sessions", str(browsers)
             )
-            wall, cpu, peak, outcome = measure([command], parse_engine, remote)
+            wall, cpu, peak, outcome = measure([command], parse_engine, remote, keep=grid.pids())
             cpu += process_cpu(grid.pids()) - before
         rows.append(
             Row(
@@ -548,8 +560,9 @@ def main(argv: list[str] | None = None) -> int:
             for failure in outcome.failed[:5]:
                 print(f"    {failure}", file=sys.stderr)
     print(table(rows))
-    print()
-    print(check_times(rows))
+    if times := check_times(rows):
+        print()
+        print(times)
     if args.grid:
         local, grid = grid_rows(args.browsers)
         rows += [local, grid]
