@@ -111,9 +111,6 @@ class EmailUpdates:
     # Endpoints -------------------------------------------------------------------------------
 
     async def sign_up(self, request: Request, mode: Mode) -> Response:
-        if request.method in ("GET", "HEAD"):
-            # The form itself is pre-rendered; reads reach here only by a route's fall-through.
-            return self.page(request, FORM_PATH)
         fields = await self.form(request)
         if isinstance(fields, Response):
             return fields
