@@ -1,0 +1,1 @@
+return parseFloat(getComputedStyle(document.documentElement).fontSize);
