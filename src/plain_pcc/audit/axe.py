@@ -25,15 +25,20 @@ class AxeError(RuntimeError):
     """axe-core is missing or not the pinned version: the audit cannot run."""
 
 
-def candidates(explicit: Path | None, environ: Mapping[str, str], cwd: Path) -> list[Path]:
+# In a checkout, a11y/ beside src/ holds the npm-installed axe-core.
+CHECKOUT = Path(__file__).resolve().parents[3] / "a11y"
+
+
+def candidates(
+    explicit: Path | None, environ: Mapping[str, str], cwd: Path, checkout: Path = CHECKOUT
+) -> list[Path]:
     """Where axe.min.js may be, in the order they are tried."""
     if explicit is not None:
         return [explicit]
     if environ.get(AXE_VARIABLE):
         return [Path(environ[AXE_VARIABLE])]
-    checkout = Path(__file__).resolve().parents[3] / "a11y"
     home = Path(environ.get("HOME", "~")).expanduser()
-    places = [cwd / "a11y", cwd, checkout, home / ".cache" / "plain-pcc"]
+    places = [cwd / "a11y", cwd, home / ".cache" / "plain-pcc", checkout]
     return [p / "node_modules" / "axe-core" / "axe.min.js" for p in places]
 
 
@@ -41,9 +46,10 @@ def locate(
     explicit: Path | None = None,
     environ: Mapping[str, str] = os.environ,
     cwd: Path | None = None,
+    checkout: Path = CHECKOUT,
 ) -> Path:
     """The pinned axe.min.js, or an error that says the one command that installs it."""
-    tried = candidates(explicit, environ, cwd or Path.cwd())
+    tried = candidates(explicit, environ, cwd or Path.cwd(), checkout)
     for path in tried:
         if path.is_dir():
             path = path / "axe.min.js"
@@ -89,7 +95,10 @@ class AxeRunner:
         axe = Axe(driver, script_url=str(self.script))
         axe.inject()
         injected = time.perf_counter()
-        options = {"runOnly": {"type": "tag", "values": list(TAGS)}, "resultTypes": ["violations", "incomplete"]}
+        options = {
+            "runOnly": {"type": "tag", "values": list(TAGS)},
+            "resultTypes": ["violations", "incomplete"],
+        }
         results: dict[str, Any] = axe.run(options=json.dumps(options))
         finished = time.perf_counter()
         version = results.get("testEngine", {}).get("version")

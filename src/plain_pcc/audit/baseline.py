@@ -33,9 +33,7 @@ class Baseline:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 raise BaselineError(f"{path}: format {data.get('format')!r}, expected {FORMAT}")
-            entries = {
-                (e["rule"], e["page"], e["fingerprint"]): e for e in data["findings"]
-            }
+            entries = {(e["rule"], e["page"], e["fingerprint"]): e for e in data["findings"]}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BaselineError(f"{path}: not a baseline this audit wrote: {exc}") from exc
         return cls(path, entries)

@@ -3,6 +3,7 @@ DevTools calls the checks rely on (viewport, media, CSP bypass, JavaScript off, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -122,32 +123,36 @@ class Session:
         return str(self.driver.capabilities.get("browserVersion", "unknown"))
 
     def cdp(self, command: str, params: dict[str, Any]) -> Any:
-        return self.driver.execute_cdp_cmd(command, params)  # type: ignore[attr-defined]
+        return self.driver.execute_cdp_cmd(command, params)
 
     def alive(self) -> bool:
         try:
             self.driver.execute_script("return 1")
-        except Exception:  # noqa: BLE001 - any failure to answer means the session is gone
+        except Exception:
             return False
         return True
 
     def quit(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.driver.quit()
-        except Exception:  # noqa: BLE001, S110 - quitting a dead session must not hide its cause
-            pass
         if self.profile_dir:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
 
     # -- the state of a visit --------------------------------------------------------------
 
-    def reset(self, viewport: Viewport, media: MediaCondition | None, javascript: bool = True) -> None:
+    def reset(
+        self, viewport: Viewport, media: MediaCondition | None, javascript: bool = True
+    ) -> None:
         """A new visitor: no cookies, the viewport, the media conditions, JavaScript on or off."""
         self.cdp("Network.clearBrowserCookies", {})
         self.cdp(
             "Emulation.setDeviceMetricsOverride",
-            {"width": viewport.width, "height": viewport.height, "deviceScaleFactor": 1,
-             "mobile": False},
+            {
+                "width": viewport.width,
+                "height": viewport.height,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
         )
         features = media.features if media else ()
         if features != self._media:
@@ -166,13 +171,19 @@ class Session:
         """The browser's own text-size setting (Chrome: Settings > Appearance > Font size)."""
         self.cdp(
             "Page.setFontSizes",
-            {"fontSizes": {"standard": DEFAULT_FONT_PX * percent // 100,
-                           "fixed": DEFAULT_FIXED_FONT_PX * percent // 100}},
+            {
+                "fontSizes": {
+                    "standard": DEFAULT_FONT_PX * percent // 100,
+                    "fixed": DEFAULT_FIXED_FONT_PX * percent // 100,
+                }
+            },
         )
 
     def emulated_media(self) -> dict[str, bool]:
         """Whether each emulated feature now matches in the page: proof the emulation took."""
         return {
-            f"{n}: {v}": bool(self.driver.execute_script(f"return matchMedia('({n}: {v})').matches"))
+            f"{n}: {v}": bool(
+                self.driver.execute_script(f"return matchMedia('({n}: {v})').matches")
+            )
             for n, v in self._media
         }

@@ -57,31 +57,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site to audit, e.g. https://www.example.org/council/ (default: start this "
         "package's own site on a free loopback port)",
     )
-    where.add_argument("--profile", type=Path, help="the site's profile (TOML); none: generic checks only")
-    where.add_argument("--content", type=Path, default=Path("content"),
-                       help="content folder of the local site (with no --base-url)")
+    where.add_argument(
+        "--profile", type=Path, help="the site's profile (TOML); none: generic checks only"
+    )
+    where.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        help="content folder of the local site (with no --base-url)",
+    )
     pages = where.add_mutually_exclusive_group()
-    pages.add_argument("--sitemap", help="the sitemap's URL (default: sitemap.xml under the base URL)")
+    pages.add_argument(
+        "--sitemap", help="the sitemap's URL (default: sitemap.xml under the base URL)"
+    )
     pages.add_argument("--urls", type=Path, help="a file of URLs or paths, one a line")
-    pages.add_argument("--crawl", type=_positive, metavar="N",
-                       help="crawl at most N same-origin pages from the base URL")
+    pages.add_argument(
+        "--crawl",
+        type=_positive,
+        metavar="N",
+        help="crawl at most N same-origin pages from the base URL",
+    )
     run = parser.add_argument_group("the browsers")
-    run.add_argument("--workers", type=_positive, default=2, help="local Chromium sessions (default 2)")
+    run.add_argument(
+        "--workers", type=_positive, default=2, help="local Chromium sessions (default 2)"
+    )
     run.add_argument("--remote", metavar="URL", help="a Selenium Grid, e.g. http://127.0.0.1:4444")
     run.add_argument("--sessions", type=_positive, help="sessions on the Grid (default: --workers)")
     run.add_argument("--axe", type=Path, help=f"axe-core {axe_module.VERSION}'s axe.min.js")
     run.add_argument("--checks", help="only these checks, comma-separated (axe always runs)")
     out = parser.add_argument_group("the verdict")
-    out.add_argument("--report", type=Path, default=Path("a11y-report"),
-                     help="directory for summary.json, index.html, junit.xml, summary.md")
-    out.add_argument("--fail-on", type=_fail_on, default={"violation"},
-                     help="what fails the run: violation (default), best-practice, review; "
-                     "comma-separated")
-    out.add_argument("--baseline", type=Path,
-                     help="known findings: recorded when the file is missing, then only new "
-                     "findings fail")
-    out.add_argument("--update-baseline", action="store_true",
-                     help="rewrite the baseline with this run's findings")
+    out.add_argument(
+        "--report",
+        type=Path,
+        default=Path("a11y-report"),
+        help="directory for summary.json, index.html, junit.xml, summary.md",
+    )
+    out.add_argument(
+        "--fail-on",
+        type=_fail_on,
+        default={"violation"},
+        help="what fails the run: violation (default), best-practice, review; comma-separated",
+    )
+    out.add_argument(
+        "--baseline",
+        type=Path,
+        help="known findings: recorded when the file is missing, then only new findings fail",
+    )
+    out.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="rewrite the baseline with this run's findings",
+    )
     return parser
 
 
@@ -96,8 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return _audit(args)
-    except (ProfileError, DiscoveryError, BrowserError, axe_module.AxeError,
-            baseline_module.BaselineError, ValueError) as exc:
+    except (
+        ProfileError,
+        DiscoveryError,
+        BrowserError,
+        axe_module.AxeError,
+        baseline_module.BaselineError,
+        ValueError,
+    ) as exc:
         _say(f"could not run: {exc}")
         return EXIT_ERROR
 
@@ -127,8 +159,9 @@ def _audit(args: argparse.Namespace) -> int:
         pages = found + [p for p in profile.not_found if p not in found]
         cells = matrix.build(profile, pages)
         page_checks, visit_checks = select_checks(names)
-        ctx = Context(site, profile, axe_module.AxeRunner(script), tuple(pages), page_checks,
-                      visit_checks)
+        ctx = Context(
+            site, profile, axe_module.AxeRunner(script), tuple(pages), page_checks, visit_checks
+        )
         if args.remote:
             remote = args.remote
 

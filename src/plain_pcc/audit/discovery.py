@@ -16,6 +16,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 MAX_SITEMAPS = 50  # a sitemap index may name at most this many sitemaps
 USER_AGENT = "plain-pcc-audit"
+DEFAULT_CRAWL = 100  # pages crawled when a site has no sitemap and no list was given
 
 
 class DiscoveryError(RuntimeError):
@@ -160,7 +161,8 @@ class _Links(HTMLParser):
 def crawl(site: Site, limit: int) -> list[str]:
     """Breadth first from the base URL: HTML pages on the same origin, under the base path."""
     start = site.page_of(site.base_url) or "/"
-    queue, seen, pages = deque([start]), {start}, []
+    queue, seen = deque([start]), {start}
+    pages: list[str] = []
     while queue and len(pages) < limit:
         page = queue.popleft()
         status, kind, body = fetch(site.url(page))
@@ -188,4 +190,11 @@ def discover(
         return from_file(site, urls), f"the list in {urls}"
     if crawl_limit:
         return crawl(site, crawl_limit), f"a crawl of at most {crawl_limit} pages"
+    if sitemap is None:
+        default = site.base_url + "sitemap.xml"
+        status, _, _ = fetch(default)
+        if status == 404:
+            # A site without a sitemap is still audited: from its links, within bounds.
+            pages = crawl(site, DEFAULT_CRAWL)
+            return pages, f"a crawl of at most {DEFAULT_CRAWL} pages ({default} is missing)"
     return from_sitemap(site, sitemap), f"the sitemap {sitemap or site.base_url + 'sitemap.xml'}"

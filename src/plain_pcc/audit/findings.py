@@ -163,7 +163,15 @@ class Finding:
 def finding(rule: str, selector: str, message: str, snippet: str = "") -> Finding:
     r = RULES[rule]
     return Finding(
-        rule, r.kind, r.impact, selector, message, r.help_url, r.criterion, r.level, "check",
+        rule,
+        r.kind,
+        r.impact,
+        selector,
+        message,
+        r.help_url,
+        r.criterion,
+        r.level,
+        "check",
         snippet,
     )
 
@@ -179,16 +187,23 @@ class Outcome:
     seconds: float = 0.0
 
 
-class NotApplicable(Exception):  # noqa: N818 - an outcome, raised from deep in a check
+class NotApplicable(Exception):
     """The check has nothing to judge on this page (no text, not an HTML document, ...)."""
 
 
-class CouldNotRun(Exception):  # noqa: N818 - an outcome, raised from deep in a check
+class CouldNotRun(Exception):
     """The check could not do what it needs to judge (its change to the page did not take)."""
 
 
-_LEVELS = {"wcag2a": "A", "wcag21a": "A", "wcag2aa": "AA", "wcag21aa": "AA", "wcag22aa": "AA",
-           "wcag2aaa": "AAA", "wcag21aaa": "AAA"}
+_LEVELS = {
+    "wcag2a": "A",
+    "wcag21a": "A",
+    "wcag2aa": "AA",
+    "wcag21aa": "AA",
+    "wcag22aa": "AA",
+    "wcag2aaa": "AAA",
+    "wcag21aaa": "AAA",
+}
 _CRITERION = re.compile(r"^wcag(\d)(\d)(\d+)$")
 
 
@@ -196,9 +211,7 @@ def wcag_of(tags: Iterable[str]) -> tuple[str, str]:
     """axe's tags (``wcag2aa``, ``wcag143``) as a criterion and a level."""
     tags = list(tags)
     level = next((_LEVELS[t] for t in tags if t in _LEVELS), "")
-    criterion = next(
-        (".".join(m.groups()) for t in tags if (m := _CRITERION.match(t))), ""
-    )
+    criterion = next((".".join(m.groups()) for t in tags if (m := _CRITERION.match(t))), "")
     return criterion, level
 
 

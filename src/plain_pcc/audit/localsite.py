@@ -28,7 +28,10 @@ class LiveServer:
         self._sock.bind(("127.0.0.1", 0))
         self.base_url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         config = uvicorn.Config(
-            make_app(self.base_url), log_level="warning", access_log=False, ws="none",
+            make_app(self.base_url),
+            log_level="warning",
+            access_log=False,
+            ws="none",
             lifespan="on",
         )
         self._server = uvicorn.Server(config)

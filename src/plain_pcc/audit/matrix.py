@@ -7,6 +7,7 @@ values is small it is used on every page instead.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,14 @@ class Cell:
         }
 
 
+def _pairs(combo: tuple[str, ...]) -> set[tuple[int, str, int, str]]:
+    return {(i, combo[i], j, combo[j]) for i, j in itertools.combinations(range(len(combo)), 2)}
+
+
+def _gain(combo: tuple[str, ...], uncovered: frozenset[tuple[int, str, int, str]]) -> int:
+    return len(_pairs(combo) & uncovered)
+
+
 def all_pairs(preferences: Sequence[Preference]) -> list[Combo]:
     """A small set of combinations holding every pair of values of two preferences (greedy)."""
     fields = [p.field for p in preferences]
@@ -70,15 +79,10 @@ def all_pairs(preferences: Sequence[Preference]) -> list[Combo]:
     chosen: list[tuple[str, ...]] = []
     candidates = list(itertools.product(*values))
     while uncovered:
-        def gain(c: tuple[str, ...]) -> int:
-            return sum(
-                (i, c[i], j, c[j]) in uncovered
-                for i, j in itertools.combinations(range(len(c)), 2)
-            )
-
-        best = max(candidates, key=gain)
+        left = frozenset(uncovered)
+        best = max(candidates, key=functools.partial(_gain, uncovered=left))
         chosen.append(best)
-        uncovered -= {(i, best[i], j, best[j]) for i, j in itertools.combinations(range(len(best)), 2)}
+        uncovered -= _pairs(best)
     return [tuple(zip(fields, c, strict=True)) for c in chosen]
 
 
@@ -92,8 +96,10 @@ def combos_per_page(preferences: Sequence[Preference]) -> tuple[list[Combo], lis
     if not preferences:
         return [()], []
     fields = [p.field for p in preferences]
-    product = [tuple(zip(fields, c, strict=True)) for c in
-               itertools.product(*(p.values for p in preferences))]
+    product = [
+        tuple(zip(fields, c, strict=True))
+        for c in itertools.product(*(p.values for p in preferences))
+    ]
     if len(product) <= FULL_PRODUCT_LIMIT:
         return product, []
     longest = max(len(p.values) for p in preferences)

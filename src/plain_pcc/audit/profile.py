@@ -142,7 +142,7 @@ class _Reader:
     def _fail(self, key: str, reason: str) -> ProfileError:
         return ProfileError(f"{self.source}: {self.where}{key}: {reason}")
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         self.used.add(key)
         value = self.table.get(key, default)
         if value is None:
@@ -151,7 +151,7 @@ class _Reader:
             raise self._fail(key, f"must be a string, not {value!r}")
         return value
 
-    def list(self, key: str, default: list[Any] | None = None) -> list[Any]:
+    def items(self, key: str, default: list[Any] | None = None) -> list[Any]:
         self.used.add(key)
         value = self.table.get(key, default)
         if value is None:
@@ -161,9 +161,9 @@ class _Reader:
         return value
 
     def tables(self, key: str) -> list[_Reader]:
-        items = self.list(key, [])
+        entries = self.items(key, [])
         readers = []
-        for i, item in enumerate(items):
+        for i, item in enumerate(entries):
             if not isinstance(item, dict):
                 raise self._fail(f"{key}[{i}]", "must be a table")
             readers.append(_Reader(self.source, item, f"{self.where}{key}[{i}]."))
@@ -194,7 +194,7 @@ def _path(r: _Reader, key: str, value: str) -> str:
 
 
 def _mode(r: _Reader) -> Mode:
-    mode = Mode(r.str("name"), _path(r, "prefix", r.str("prefix")), r.str("switch", ""))
+    mode = Mode(r.text("name"), _path(r, "prefix", r.text("prefix")), r.text("switch", ""))
     r.done()
     return mode
 
@@ -203,10 +203,10 @@ def _measure(r: _Reader | None, owner: _Reader) -> Measure:
     if r is None:
         raise owner.fail("measure", "is required: how to see each value take effect")
     measure = Measure(
-        script=r.str("script", ""),
-        property=r.str("property", ""),
-        element=r.str("element", "html"),
-        change=r.str("change", "differ"),
+        script=r.text("script", ""),
+        property=r.text("property", ""),
+        element=r.text("element", "html"),
+        change=r.text("change", "differ"),
     )
     if bool(measure.script) == bool(measure.property):
         raise r.fail("script", "give exactly one of 'script' or 'property'")
@@ -217,33 +217,35 @@ def _measure(r: _Reader | None, owner: _Reader) -> Measure:
 
 
 def _preference(r: _Reader) -> Preference:
-    values = r.list("values")
+    values = r.items("values")
     if len(values) < 2 or not all(isinstance(v, str) and v for v in values):
         raise r.fail("values", "must list at least two non-empty strings, the default first")
     if len(set(values)) != len(values):
         raise r.fail("values", "lists a value twice")
     pref = Preference(
-        name=r.str("name"),
-        field=r.str("field"),
+        name=r.text("name"),
+        field=r.text("field"),
         values=tuple(values),
-        cookie=r.str("cookie", ""),
-        form=r.str("form"),
+        cookie=r.text("cookie", ""),
+        form=r.text("form"),
         measure=_measure(r.table_of("measure"), r),
-        current=r.str("current", Preference.current),
+        current=r.text("current", Preference.current),
     )
     r.done()
     return pref
 
 
 def _media(r: _Reader) -> MediaCondition:
-    name = r.str("name")
+    name = r.text("name")
     features = []
     for key, value in r.table.items():
         if key == "name":
             continue
         r.used.add(key)
         if key not in MEDIA_FEATURES:
-            raise r.fail(key, f"is not a media feature the audit emulates ({', '.join(MEDIA_FEATURES)})")
+            raise r.fail(
+                key, f"is not a media feature the audit emulates ({', '.join(MEDIA_FEATURES)})"
+            )
         if value not in MEDIA_FEATURES[key]:
             raise r.fail(key, f"must be one of {', '.join(MEDIA_FEATURES[key])}, not {value!r}")
         features.append((key, value))
@@ -253,7 +255,7 @@ def _media(r: _Reader) -> MediaCondition:
 
 
 def _part(r: _Reader) -> Part:
-    part = Part(r.str("name"), r.str("selector"), r.str("rule"), r.str("read", "text"))
+    part = Part(r.text("name"), r.text("selector"), r.text("rule"), r.text("read", "text"))
     if part.rule not in ("consistent-navigation", "consistent-help"):
         raise r.fail("rule", "must be consistent-navigation (3.2.3) or consistent-help (3.2.6)")
     if part.read not in ("text", "href"):
@@ -267,16 +269,20 @@ def _form(r: _Reader) -> FormState:
     pairs: list[tuple[str, str]] = []
     if fields is not None:
         for key in fields.table:
-            pairs.append((key, fields.str(key)))
+            pairs.append((key, fields.text(key)))
     state = FormState(
-        r.str("name"), _path(r, "page", r.str("page")), r.str("form"), tuple(pairs), r.str("expect")
+        r.text("name"),
+        _path(r, "page", r.text("page")),
+        r.text("form"),
+        tuple(pairs),
+        r.text("expect"),
     )
     r.done()
     return state
 
 
 def _viewport(r: _Reader, i: int) -> tuple[str, int, int]:
-    name = r.str("name")
+    name = r.text("name")
     size = []
     for key in ("width", "height"):
         r.used.add(key)
@@ -307,11 +313,11 @@ def parse(text: str, source: str) -> Profile:
     not_found = r.table_of("not_found")
     probes: tuple[str, ...] = ()
     if not_found is not None:
-        probes = tuple(_path(not_found, "paths", p) for p in not_found.list("paths"))
+        probes = tuple(_path(not_found, "paths", p) for p in not_found.items("paths"))
         not_found.done()
     viewports = tuple(_viewport(v, i) for i, v in enumerate(r.tables("viewports")))
     profile = Profile(
-        name=r.str("name", Path(source).stem),
+        name=r.text("name", Path(source).stem),
         source=source,
         modes=modes,
         preferences=preferences,

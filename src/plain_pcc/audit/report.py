@@ -63,11 +63,18 @@ def _groups(run: Run) -> list[dict[str, Any]]:
                     group["cells"].append(result.cell.id)
     ordered = sorted(
         groups.values(),
-        key=lambda g: (KINDS.index(g["kind"]), IMPACT_ORDER.get(g["impact"], 9), g["rule"],
-                       g["page"], g["selector"]),
+        key=lambda g: (
+            KINDS.index(g["kind"]),
+            IMPACT_ORDER.get(g["impact"], 9),
+            g["rule"],
+            g["page"],
+            g["selector"],
+        ),
     )
     for g in ordered:
-        known = run.baseline is not None and run.baseline.knows((g["rule"], g["page"], g["fingerprint"]))
+        known = run.baseline is not None and run.baseline.knows(
+            (g["rule"], g["page"], g["fingerprint"])
+        )
         g["baseline"] = "known" if known else "new"
     return ordered
 
@@ -92,18 +99,23 @@ def summary(run: Run) -> dict[str, Any]:
                 )
     inapplicable = (
         sorted(frozenset.intersection(*(r.inapplicable for r in run.results)))
-        if run.results else []
+        if run.results
+        else []
     )
     not_audited = [{"cell": job.cell.id, "tried": job.tried} for job in run.lost]
     failing = [g for g in groups if g["kind"] in run.fail_on and g["baseline"] == "new"]
-    fixed = run.baseline.fixed((g["rule"], g["page"], g["fingerprint"]) for g in groups) if run.baseline else []
+    fixed = (
+        run.baseline.fixed((g["rule"], g["page"], g["fingerprint"]) for g in groups)
+        if run.baseline
+        else []
+    )
     if not_audited or could_not_run or run.extra_errors:
         status, code = "error", EXIT_ERROR
     elif failing:
         status, code = "findings", EXIT_FINDINGS
     else:
         status, code = "clean", EXIT_CLEAN
-    counts = {kind: sum(g["kind"] == kind for g in groups) for kind in KINDS}
+    counts: dict[str, int] = {kind: sum(g["kind"] == kind for g in groups) for kind in KINDS}
     counts |= {
         "new": sum(g["baseline"] == "new" for g in groups),
         "known": sum(g["baseline"] == "known" for g in groups),
@@ -131,7 +143,8 @@ def summary(run: Run) -> dict[str, Any]:
         "cells_audited": len(run.results),
         "modes": [{"name": m.name, "prefix": m.prefix} for m in profile.modes],
         "preferences": [
-            {"name": p.name, "field": p.field, "values": list(p.values)} for p in profile.preferences
+            {"name": p.name, "field": p.field, "values": list(p.values)}
+            for p in profile.preferences
         ],
         "viewports": [{"name": n, "width": w, "height": h} for n, w, h in profile.viewports],
         "media": [{"name": m.name, "features": dict(m.features)} for m in profile.media],
@@ -146,10 +159,16 @@ def summary(run: Run) -> dict[str, Any]:
             for (check, reason), pages in sorted(not_applicable.items())
         ],
         "axe_inapplicable": inapplicable,
-        "could_not_run": could_not_run + [{"check": "run", "cell": "", "reason": e} for e in run.extra_errors],
+        "could_not_run": could_not_run
+        + [{"check": "run", "cell": "", "reason": e} for e in run.extra_errors],
         "not_audited": not_audited,
         "where": [
-            {"cell": r.cell.id, "where": r.where, "attempts": r.attempts, "seconds": round(r.seconds, 3)}
+            {
+                "cell": r.cell.id,
+                "where": r.where,
+                "attempts": r.attempts,
+                "seconds": round(r.seconds, 3),
+            }
             for r in sorted(run.results, key=lambda r: r.cell.id)
         ],
         "timings": {k: round(v, 2) for k, v in sorted(timings.items())},
@@ -199,7 +218,8 @@ def junit(data: dict[str, Any]) -> str:
             failure = ET.SubElement(case, "failure", message=f"{len(failing)} findings")
             failure.text = "\n".join(
                 f"[{g['impact']}] {g['rule']} ({g['criterion'] or 'best practice'}) at "
-                f"{g['selector']}: {g['message']} {g['help_url']}" for g in failing
+                f"{g['selector']}: {g['message']} {g['help_url']}"
+                for g in failing
             )
     for problem in data["could_not_run"] + [
         {"check": "not audited", "cell": n["cell"], "reason": "; ".join(n["tried"])}
@@ -234,9 +254,14 @@ def markdown(data: dict[str, Any]) -> str:
         f"{', '.join(data['fail_on'])}.",
         "",
     ]
-    failing = [g for g in data["findings"] if g["kind"] in data["fail_on"] and g["baseline"] == "new"]
+    failing = [
+        g for g in data["findings"] if g["kind"] in data["fail_on"] and g["baseline"] == "new"
+    ]
     if failing:
-        lines += ["| rule | WCAG | impact | page | element | cells |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "| rule | WCAG | impact | page | element | cells |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for g in failing:
             wcag = f"{g['criterion']} {g['level']}".strip() or "best practice"
             lines.append(
@@ -245,7 +270,9 @@ def markdown(data: dict[str, Any]) -> str:
             )
         lines.append("")
     for problem in data["could_not_run"]:
-        lines.append(f"- could not run {problem['check']} in {problem['cell']}: {_md(problem['reason'])}")
+        lines.append(
+            f"- could not run {problem['check']} in {problem['cell']}: {_md(problem['reason'])}"
+        )
     for lost in data["not_audited"]:
         lines.append(f"- not audited: {lost['cell']}")
     return "\n".join(lines).rstrip() + "\n"

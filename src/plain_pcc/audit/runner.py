@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from selenium.common.exceptions import WebDriverException
-
 from .axe import AxeError, AxeRunner
 from .browser import BrowserError, Session
 from .checks import Check, Visit, all_checks, run_js, site_checks
@@ -24,7 +22,7 @@ from .profile import Profile
 MAX_RETRIES = 2
 
 
-class SessionLost(RuntimeError):  # noqa: N818 - names what happened to the cell
+class SessionLost(RuntimeError):
     """The browser stopped answering mid-cell."""
 
 
@@ -80,7 +78,7 @@ def _run(check: Check, visit: Visit) -> Outcome:
         outcome.status, outcome.reason = "not-applicable", str(exc)
     except CouldNotRun as exc:
         outcome.status, outcome.reason = "could-not-run", str(exc)
-    except (WebDriverException, RuntimeError, KeyError, TypeError, ValueError) as exc:
+    except Exception as exc:
         _alive_or_lost(visit.session, exc)
         message = getattr(exc, "msg", None) or str(exc)
         outcome.status, outcome.reason = "could-not-run", f"{type(exc).__name__}: {message}"[:500]
@@ -120,7 +118,9 @@ def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]
     selectors = [[p.field, p.current_selector()] for p in ctx.profile.preferences]
     state = run_js(session, "preference_state", selectors)
     if state["width"] != cell.viewport.width:
-        raise CouldNotRun(f"the viewport is {state['width']} CSS px wide, not {cell.viewport.width}")
+        raise CouldNotRun(
+            f"the viewport is {state['width']} CSS px wide, not {cell.viewport.width}"
+        )
     missed = [k for k, ok in session.emulated_media().items() if not ok]
     if missed:
         raise CouldNotRun(f"the emulated media condition did not take: {', '.join(missed)}")
@@ -139,13 +139,15 @@ def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]
 
 def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
     start = time.perf_counter()
-    result = CellResult(cell, ctx.site.url(cell.page), where=f"session {session.number} ({session.where})")
+    result = CellResult(
+        cell, ctx.site.url(cell.page), where=f"session {session.number} ({session.where})"
+    )
     try:
         url, setup = load(session, cell, ctx)
     except CouldNotRun as exc:
         result.error = str(exc)
         return result
-    except (WebDriverException, RuntimeError) as exc:
+    except Exception as exc:
         _alive_or_lost(session, exc)
         result.error = f"the page could not be loaded: {getattr(exc, 'msg', None) or exc}"
         return result
@@ -156,11 +158,13 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         results, _ = ctx.axe.run(session.driver)
     except AxeError:
         raise
-    except (WebDriverException, RuntimeError, KeyError) as exc:
+    except Exception as exc:
         _alive_or_lost(session, exc)
         axe.status, axe.reason = "could-not-run", f"axe: {getattr(exc, 'msg', None) or exc}"[:500]
     else:
-        axe.findings += from_axe(results["violations"]) + from_axe(results["incomplete"], review=True)
+        axe.findings += from_axe(results["violations"]) + from_axe(
+            results["incomplete"], review=True
+        )
         result.inapplicable = frozenset(r["id"] for r in results.get("inapplicable", []))
     axe.seconds = time.perf_counter() - t
     result.outcomes.append(axe)
@@ -175,8 +179,15 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
     for check in ctx.visit_checks:
         if not check.applies(cell, ctx.profile):
             continue
-        session.reset(cell.viewport, cell.media, javascript=True)
-        session.driver.get(url)
+        try:
+            session.reset(cell.viewport, cell.media, javascript=True)
+            session.driver.get(url)
+        except Exception as exc:
+            _alive_or_lost(session, exc)
+            result.outcomes.append(
+                Outcome(check.id, "could-not-run", reason=f"reload: {exc}"[:500])
+            )
+            continue
         result.outcomes.append(_run(check, visit))
     result.data = visit.data
     result.seconds = time.perf_counter() - start
@@ -195,7 +206,9 @@ class Pool:
     browser_version: str = ""
     errors: list[str] = field(default_factory=list)
 
-    def run(self, cells: list[Cell], ctx: Context, progress: Callable[[int, int], None] | None = None) -> None:
+    def run(
+        self, cells: list[Cell], ctx: Context, progress: Callable[[int, int], None] | None = None
+    ) -> None:
         jobs: queue.Queue[Job] = queue.Queue()
         for cell in cells:
             jobs.put(Job(cell))
@@ -252,12 +265,21 @@ class Pool:
                         fatal.append(exc)
                     finish(job, None)
                     break
+                except Exception as exc:
+                    result = CellResult(
+                        job.cell,
+                        ctx.site.url(job.cell.page),
+                        where=session.where,
+                        error=f"{type(exc).__name__}: {exc}"[:500],
+                    )
                 result.attempts = job.attempts + 1
                 finish(job, result)
             if session is not None:
                 session.quit()
 
-        threads = [threading.Thread(target=worker, args=(n + 1,), daemon=True) for n in range(self.size)]
+        threads = [
+            threading.Thread(target=worker, args=(n + 1,), daemon=True) for n in range(self.size)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

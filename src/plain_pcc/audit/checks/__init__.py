@@ -37,14 +37,26 @@ class Visit:
 @cache
 def script(name: str) -> str:
     js = files(__package__) / "js"
-    return (js / "helpers.js").read_text(encoding="utf-8") + "\n" + (
-        js / f"{name}.js"
-    ).read_text(encoding="utf-8")
+    return (
+        (js / "helpers.js").read_text(encoding="utf-8")
+        + "\n"
+        + (js / f"{name}.js").read_text(encoding="utf-8")
+    )
 
 
 def run_js(visit: Visit | Session, name: str, *args: Any) -> Any:
     driver = visit.driver
     return driver.execute_script(script(name), *args)
+
+
+def is_html(visit: Visit) -> bool:
+    """An HTML page, not an SVG drawing or an XML file shown in the browser."""
+    return bool(
+        visit.driver.execute_script(
+            "return !!document.body && ['text/html', 'application/xhtml+xml']"
+            ".includes(document.contentType)"
+        )
+    )
 
 
 @dataclass(frozen=True)

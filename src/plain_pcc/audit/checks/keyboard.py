@@ -10,7 +10,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from ..findings import Finding, NotApplicable, finding
-from . import Check, Visit, default_cells, run_js
+from . import Check, Visit, default_cells, is_html, run_js
 
 # Between key presses, time for the page's own focus handlers to run, as they would for a
 # person; after the walk, time for a handler that pulls focus back after a moment.
@@ -32,7 +32,7 @@ def press(visit: Visit, key: str, times: int = 1, shift: bool = False) -> None:
 
 
 def skip_link(visit: Visit) -> list[Finding]:
-    if visit.driver.execute_script("return !document.body"):
+    if not is_html(visit):
         raise NotApplicable("not an HTML document")
     press(visit, Keys.TAB)
     first = run_js(visit, "skip_link")
@@ -53,8 +53,11 @@ def skip_link(visit: Visit) -> list[Finding]:
                     first.get("snippet", ""),
                 )
             ]
-        missing = [w for w, ok in (("a main landmark", page["main"]),
-                                   ("headings", page["headings"])) if not ok]
+        missing = [
+            w
+            for w, ok in (("a main landmark", page["main"]), ("headings", page["headings"]))
+            if not ok
+        ]
         return [
             finding(
                 "bypass-blocks",
@@ -171,10 +174,14 @@ def _traps(log: dict[str, Any], key: str) -> list[Finding]:
     keys = log["keys"]
     for before, after in zip(keys, keys[1:], strict=False):
         if before["at"] is not None and before["at"] == after["at"] and several:
-            snippet = next((e["snippet"] for e in log["focused"] if e["selector"] == before["at"]), "")
+            snippet = next(
+                (e["snippet"] for e in log["focused"] if e["selector"] == before["at"]), ""
+            )
             return [
                 finding(
-                    "keyboard-trap", before["at"], f"focus stayed on this element when {key} was pressed",
+                    "keyboard-trap",
+                    before["at"],
+                    f"focus stayed on this element when {key} was pressed",
                     snippet,
                 )
             ]
@@ -182,9 +189,20 @@ def _traps(log: dict[str, Any], key: str) -> list[Finding]:
 
 
 CHECKS = (
-    Check("skip-link", "generic", ("bypass-blocks", "skip-link", "skip-link-missing"), skip_link,
-          default_cells, changes_page=True),
-    Check("keyboard", "generic",
-          ("focus-visible", "focus-not-obscured", "keyboard-reachable", "keyboard-trap"),
-          keyboard, default_cells, changes_page=True),
+    Check(
+        "skip-link",
+        "generic",
+        ("bypass-blocks", "skip-link", "skip-link-missing"),
+        skip_link,
+        default_cells,
+        changes_page=True,
+    ),
+    Check(
+        "keyboard",
+        "generic",
+        ("focus-visible", "focus-not-obscured", "keyboard-reachable", "keyboard-trap"),
+        keyboard,
+        default_cells,
+        changes_page=True,
+    ),
 )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..findings import CouldNotRun, Finding, NotApplicable, finding
 from ..browser import DEFAULT_FONT_PX
-from . import Check, Visit, default_cells, narrow, run_js
+from ..findings import CouldNotRun, Finding, NotApplicable, finding
+from . import Check, Visit, default_cells, is_html, narrow, run_js
 
 
 def reflow(visit: Visit) -> list[Finding]:
@@ -12,7 +12,9 @@ def reflow(visit: Visit) -> list[Finding]:
     if result["clips"] and result["offenders"]:
         # overflow-x: hidden on the page hides the scroll bar, and with it the content.
         return [
-            finding("reflow", o["selector"], f"{o['detail']}, and the page cuts it off", o["snippet"])
+            finding(
+                "reflow", o["selector"], f"{o['detail']}, and the page cuts it off", o["snippet"]
+            )
             for o in result["offenders"]
         ]
     if result["scrollWidth"] <= result["width"]:
@@ -44,7 +46,7 @@ return size;
 
 
 def _html_only(visit: Visit) -> None:
-    if visit.driver.execute_script("return !document.body"):
+    if not is_html(visit):
         raise NotApplicable("not an HTML document: it has no text to space or resize")
 
 
@@ -80,19 +82,23 @@ def resize_text(visit: Visit) -> list[Finding]:
 
 def text_spacing(visit: Visit) -> list[Finding]:
     _html_only(visit)
-    applied = run_js(visit, "spacing")
+    run_js(visit, "spacing")
+    applied = run_js(visit, "spacing_check")
     if applied["textual"] == 0:
         raise NotApplicable("the page has no visible text")
     if applied["missed"]:
         raise CouldNotRun(
-            "WCAG text spacing did not take effect on "
-            + "; ".join(applied["missed"])
+            "WCAG text spacing did not take effect on " + "; ".join(applied["missed"])
         )
     return _text_fits(visit, "text-spacing", "with WCAG text spacing")
 
 
 CHECKS = (
     Check("reflow", "generic", ("reflow",), reflow, narrow),
-    Check("resize-text", "generic", ("resize-text",), resize_text, default_cells, changes_page=True),
-    Check("text-spacing", "generic", ("text-spacing",), text_spacing, default_cells, changes_page=True),
+    Check(
+        "resize-text", "generic", ("resize-text",), resize_text, default_cells, changes_page=True
+    ),
+    Check(
+        "text-spacing", "generic", ("text-spacing",), text_spacing, default_cells, changes_page=True
+    ),
 )

@@ -176,8 +176,9 @@ def choose(visit: Visit, pref: Preference, value: str) -> None:
         return
     control.click()
     submit = visit.driver.find_elements(
-        By.CSS_SELECTOR, f'{pref.form} button:not([type="button"]):not([name="{pref.field}"]), '
-        f'{pref.form} input[type="submit"]'
+        By.CSS_SELECTOR,
+        f'{pref.form} button:not([type="button"]):not([name="{pref.field}"]), '
+        f'{pref.form} input[type="submit"]',
     )
     if not submit:
         raise NoPage(f"the {pref.name} form {pref.form!r} has no submit button")
@@ -225,9 +226,13 @@ def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Findi
         shown = _current(visit, pref)
         if shown == value:
             return []
-        return [finding(rule, pref.control_selector(value),
-                        f"{pref.name} {value!r} is not the one marked current {when} "
-                        f"(marked: {shown!r})")]
+        return [
+            finding(
+                rule,
+                pref.control_selector(value),
+                f"{pref.name} {value!r} is not the one marked current {when} (marked: {shown!r})",
+            )
+        ]
 
     def press(value: str) -> Finding | None:
         before = _path(visit.driver.current_url)
@@ -238,9 +243,12 @@ def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Findi
         landed = _path(visit.driver.current_url)
         if landed not in allowed | {before}:
             # WCAG 3.2.2: changing a setting must not take the visitor somewhere else.
-            return finding(rule, pref.control_selector(value),
-                           f"choosing {pref.name} {value!r} on {before} took the visitor to "
-                           f"{landed} instead of back to that page")
+            return finding(
+                rule,
+                pref.control_selector(value),
+                f"choosing {pref.name} {value!r} on {before} took the visitor to "
+                f"{landed} instead of back to that page",
+            )
         return None
 
     found += marked(pref.default, "for a new visitor")
@@ -254,7 +262,9 @@ def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Findi
     shown = ", ".join(f"{v} {m}" for v, m in zip(pref.values, measures, strict=True))
     if pref.measure.change == "grow":
         numbers = [n for n in map(_number, measures) if n is not None]
-        if len(numbers) != len(measures) or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
+        if len(numbers) != len(measures) or any(
+            b <= a for a, b in zip(numbers, numbers[1:], strict=False)
+        ):
             found.append(finding(rule, "html", f"{pref.name} does not grow: {shown}"))
     elif any(m == measures[0] for m in measures[1:]):
         found.append(finding(rule, "html", f"{pref.name} has no effect for some values: {shown}"))
@@ -272,9 +282,13 @@ def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Findi
         return [*found, problem]
     found += marked(pref.default, "after choosing it again")
     if _measure(visit, pref) != measures[0]:
-        found.append(finding(rule, pref.control_selector(pref.default),
-                             f"choosing {pref.default!r} again gave {_measure(visit, pref)}, "
-                             f"not {measures[0]}"))
+        found.append(
+            finding(
+                rule,
+                pref.control_selector(pref.default),
+                f"choosing {pref.default!r} again gave {_measure(visit, pref)}, not {measures[0]}",
+            )
+        )
     return found
 
 
@@ -323,14 +337,22 @@ def form_states(visit: Visit) -> list[Finding]:
                 field[0].send_keys(value)
         else:
             try:
-                follow(visit, lambda f=form: visit.driver.execute_script(
-                    "arguments[0].requestSubmit()", f), f"submitting {state.name}")
+                follow(
+                    visit,
+                    lambda f=form: visit.driver.execute_script("arguments[0].requestSubmit()", f),
+                    f"submitting {state.name}",
+                )
             except NoPage as exc:
                 found.append(finding("form-state", state.form, f"{state.name}: {exc}"))
                 continue
             if not visit.driver.find_elements(By.CSS_SELECTOR, state.expect):
-                found.append(finding("form-state", state.expect,
-                                     f"{state.name}: the answer has no {state.expect!r}"))
+                found.append(
+                    finding(
+                        "form-state",
+                        state.expect,
+                        f"{state.name}: the answer has no {state.expect!r}",
+                    )
+                )
             results, _ = visit.axe.run(visit.driver)
             found += from_axe(results["violations"])
             found += from_axe(results["incomplete"], review=True)
@@ -342,8 +364,13 @@ def not_found(visit: Visit) -> list[Finding]:
         raise NotApplicable("not a 404 probe")
     status, _, _ = fetch(visit.url)
     if status != 404:
-        return [finding("not-found-status", "html",
-                        f"{visit.cell.page} does not exist, yet the site answered {status}")]
+        return [
+            finding(
+                "not-found-status",
+                "html",
+                f"{visit.cell.page} does not exist, yet the site answered {status}",
+            )
+        ]
     return []
 
 
@@ -355,18 +382,43 @@ def _declared(what: Callable[[Cell, Profile], bool]) -> Callable[[Cell, Profile]
 
 
 PAGE_CHECKS = (
-    Check("consistency", "site", ("consistent-navigation", "consistent-help"), parts,
-          _declared(lambda c, p: bool(p.parts))),
+    Check(
+        "consistency",
+        "site",
+        ("consistent-navigation", "consistent-help"),
+        parts,
+        _declared(lambda c, p: bool(p.parts)),
+    ),
 )
 VISIT_CHECKS = (
-    Check("mode-switch", "site", ("mode-switch",), mode_switch,
-          _declared(lambda c, p: any(m.switch for m in p.modes))),
-    Check("preferences", "site", ("preference-applies",), preferences,
-          _declared(lambda c, p: bool(p.preferences))),
-    Check("form-states", "site", ("form-state",), form_states,
-          _declared(lambda c, p: any(f.page == c.page for f in p.forms))),
-    Check("not-found", "site", ("not-found-status",), not_found,
-          _declared(lambda c, p: c.page in p.not_found)),
+    Check(
+        "mode-switch",
+        "site",
+        ("mode-switch",),
+        mode_switch,
+        _declared(lambda c, p: any(m.switch for m in p.modes)),
+    ),
+    Check(
+        "preferences",
+        "site",
+        ("preference-applies",),
+        preferences,
+        _declared(lambda c, p: bool(p.preferences)),
+    ),
+    Check(
+        "form-states",
+        "site",
+        ("form-state",),
+        form_states,
+        _declared(lambda c, p: any(f.page == c.page for f in p.forms)),
+    ),
+    Check(
+        "not-found",
+        "site",
+        ("not-found-status",),
+        not_found,
+        _declared(lambda c, p: c.page in p.not_found),
+    ),
 )
 
 

@@ -11,7 +11,7 @@ const TARGETS = [
 
 // A selector that finds this element again: the nearest unique id, then child steps.
 const cssPath = (el) => {
-  if (!(el instanceof Element)) return 'document';
+  if (!el || el.nodeType !== 1) return 'document';
   const doc = el.ownerDocument;
   const parts = [];
   for (let node = el; node && node !== doc.documentElement; node = node.parentElement) {
@@ -38,7 +38,7 @@ const framePrefix = (doc) => {
 };
 
 // The element's opening tag: part of a finding's fingerprint.
-const snippet = (el) => (el instanceof Element ? el.outerHTML.split('>')[0].slice(0, 200) + '>' : '');
+const snippet = (el) => (el && el.nodeType === 1 ? el.outerHTML.split('>')[0].slice(0, 200) + '>' : '');
 
 const isRendered = (el) => (el.checkVisibility
   ? el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : true)

@@ -81,7 +81,7 @@ const seenBy = (el) => {
 };
 const log = {
   targets: targets.map((el) => ({ selector: cssPath(el), what: describeEl(el), snippet: snippet(el) })),
-  focused: [], keys: [], pending: false,
+  focused: [], keys: [], pending: false, entering: false,
 };
 window.__a11yKeyboardLog = log;
 const activeDeep = () => {
@@ -109,13 +109,16 @@ for (const doc of docs) {
       // Tab's own move lands within the key press's task; a script's comes later. Focus coming
       // back into the page from the browser's own controls (after the last element) may also
       // arrive later, and is Tab's doing too.
-      byKey: log.pending || (log.keys.length > 0 && log.keys[log.keys.length - 1].at === null),
+      byKey: log.pending || log.entering,
       key: log.keys.length,
     });
+    log.entering = false;
   }, true);
   doc.defaultView.addEventListener('keydown', (event) => {
     if (event.key !== 'Tab') return;
-    log.keys.push({ shift: event.shiftKey, at: activeDeep() });
+    const at = activeDeep();
+    log.keys.push({ shift: event.shiftKey, at });
+    log.entering = at === null;
     log.pending = true;
     setTimeout(() => { log.pending = false; }, 0);
   }, true);

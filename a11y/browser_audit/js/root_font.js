@@ -1,1 +1,0 @@
-return parseFloat(getComputedStyle(document.documentElement).fontSize);
