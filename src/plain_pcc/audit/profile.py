@@ -9,7 +9,7 @@ must stay consistent, and form states to audit. With no profile only generic che
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,6 @@ class Profile:
     parts: tuple[Part, ...] = ()
     forms: tuple[FormState, ...] = ()
     viewports: tuple[tuple[str, int, int], ...] = (("desktop", 1280, 1024), ("narrow", 320, 1024))
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def mode_of(self, path: str) -> str:
         """The most specific mode whose prefix holds the path; "" when there are none."""
