@@ -248,7 +248,7 @@ def test_form_errors_follow_the_gov_uk_pattern(
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     html = page(response)
-    assert html.title.get_text().startswith("Error: Get email updates")
+    assert html.title.get_text().startswith("Error: Email updates")
     summary = html.select_one("main .error-summary")
     assert summary["role"] == "alert"
     # The summary comes first in the main content, and links to each field.
@@ -279,7 +279,7 @@ def test_form_errors_follow_the_gov_uk_pattern(
 
 def test_the_form_without_errors_has_no_error_parts(client: CheckedClient) -> None:
     html = page(client.get("/email-updates/"))
-    assert html.title.get_text().startswith("Get email updates")
+    assert html.title.get_text().startswith("Email updates")
     assert html.select(".error-summary, .error-message") == []
     assert html.select_one("#email")["aria-describedby"] == "email-hint"
     assert html.select_one("#email")["value"] == ""
