@@ -13,23 +13,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .dates import PartialDate
-from .prose import Prose, ProseLink
+from .links import Link
+from .prose import Prose
 from .source import Block, ContentError, Text, read_markdown, read_yaml
 
 REPORTS_DIR = "hmic-reports"
 _YEAR_FILE = re.compile(r"\d{4}\.yaml")
 _PATH = re.compile(r"/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*")
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str
-    line: int
-
-    @property
-    def internal(self) -> bool:
-        return self.url.startswith("/")
 
 
 @dataclass(frozen=True)
@@ -295,13 +285,14 @@ def _read_links(data: Block, key: str) -> Iterator[Link]:
     for item in data.blocks(key):
         item.allow("text", "url")
         url = item.text("url")
-        if not url.startswith("/"):
+        link = Link(str(item.text("text")), str(url), item.path, item.line)
+        if not link.internal:
             parts = urlsplit(url)
             if parts.scheme not in ("https", "http", "mailto", "tel") or not (
                 parts.netloc or parts.path
             ):
                 item.fail("url", f"'{url}' is not a web address or a page address")
-        yield Link(str(item.text("text")), str(url), item.line)
+        yield link
 
 
 def _prose(data: Block, key: str) -> Prose:
@@ -322,25 +313,18 @@ def _optional_date(data: Block, key: str) -> PartialDate | None:
 
 def _check_links(site: Site) -> None:
     """Every page address the content links to must exist."""
-    targets: list[tuple[Path, ProseLink | Link]] = []
-    settings_path = site.policing_notice.path
-    targets += [(settings_path, link) for link in (*site.menu, *site.footer)]
+    targets: list[Link] = [*site.menu, *site.footer]
     for prose in (site.policing_notice, site.signup):
-        targets += [(prose.path, link) for link in prose.links]
+        targets += prose.links
     for page in site.pages.values():
         if page.parent is not None and page.parent not in site.pages:
             raise ContentError(page.source, None, f"parent page {page.parent} does not exist")
         for prose in page.prose():
-            targets += [(page.source, link) for link in prose.links]
+            targets += prose.links
         for report in page.reports:
-            targets += [(page.source, link) for link in report.links]
-    for path, link in targets:
-        url = link.url
-        if url.startswith("/") and not url.startswith("//"):
-            address = urlsplit(url).path
-            if address not in site.pages:
-                raise ContentError(
-                    path,
-                    link.line,
-                    f"the link '{link.text}' goes to {address}: no such page",
-                )
+            targets += report.links
+    for link in targets:
+        if link.page is not None and link.page not in site.pages:
+            raise ContentError(
+                link.file, link.line, f"the link '{link.text}' goes to {link.page}: no such page"
+            )

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from ..content import Page, Site
 from ..dates import PartialDate
+from ..links import Link
 from ..prose import Prose
 from ..source import Block, read_yaml
-from .passages import Link, prose_images, prose_links, prose_text
 from .rules import RESPONSE_DAYS, Finding
 
 _VAGUE = frozenset(
@@ -102,13 +102,13 @@ class Inspection:
     def chrome_links(self) -> list[Link]:
         """The links on every page, around its content: menu, breadcrumbs' home, footer."""
         site = self.site
-        links = [Link(link.text, link.url, self.site_file, link.line) for link in site.menu]
+        links = list(site.menu)
         for year in site.years:
             links.append(Link(year.title, year.path, year.source, self.title_line(year)))
         links.append(Link("Home", "/", self.site_file, 0))
         for prose in (site.policing_notice, site.signup):
-            links += prose_links(prose)
-        links += [Link(link.text, link.url, self.site_file, link.line) for link in site.footer]
+            links += prose.links
+        links += site.footer
         return links
 
     def title_line(self, page: Page) -> int:
@@ -124,7 +124,7 @@ class Inspection:
         for prose in (page.body, page.intro):
             if prose is not None:
                 self.check_prose(prose, floor=1, under="the page title")
-                links += prose_links(prose)
+                links += prose.links
         # The breadcrumbs link each page above this one by its title.
         crumbs = [
             Link(above.title, above.path, above.source, self.title_line(above))
@@ -153,8 +153,8 @@ class Inspection:
                 self.check_capitals(text, file, _line(text))
             if report.summary is not None:
                 self.check_prose(report.summary, floor=2, under="the report's heading")
-                links += prose_links(report.summary)
-            links += [Link(link.text, link.url, file, link.line) for link in report.links]
+                links += report.summary.links
+            links += report.links
             statement = report.statement
             if statement is None:
                 self.report(
@@ -169,7 +169,7 @@ class Inspection:
             self.check_capitals(statement.by, file, _line(statement.by))
             self.check_capitals(statement.title, file, statement_block.lines.get("title", 0))
             self.check_prose(statement.prose, floor=3, under="the statement's title")
-            links += prose_links(statement.prose)
+            links += statement.prose.links
             self.check_timing(report.issued, statement.date, file, statement_block)
         return links
 
@@ -239,8 +239,9 @@ class Inspection:
                     f"{previous + 1}",
                 )
             previous = heading.level
-        for alt, src, title, line in prose_images(prose):
-            if not alt.strip() and title.strip().casefold() == DECORATIVE:
+        for image in prose.images():
+            alt, src, line = image.alt, image.src, image.line
+            if not alt.strip() and image.title.strip().casefold() == DECORATIVE:
                 continue
             if not alt.strip():
                 self.report(
@@ -257,7 +258,7 @@ class Inspection:
                     f"the image {src} has its "
                     "file name as alternative text, which says nothing about it",
                 )
-        for text, line in prose_text(prose):
+        for text, line in prose.passages():
             self.check_capitals(text, prose.path, line)
 
     def check_link(self, link: Link) -> None:
@@ -281,7 +282,7 @@ class Inspection:
             self.report(
                 "link-not-https", link.file, link.line, f"'{url}' is not a secure (https) address"
             )
-        if not parts.scheme and not url.startswith(("/", "#")):
+        if not parts.scheme and not link.internal and not url.startswith("#"):
             self.report(
                 "link-internal-missing",
                 link.file,
