@@ -183,8 +183,8 @@ LOAD_ERRORS = [
      "      by: ''", "by: ''"),
     ("field-missing", YEAR, "      date: 2016-11-03\n", "", "title: PCC statement"),
     ("content-invalid", YEAR, "      date: 2016-11-03", "      date: ''", "date: ''"),
-    # The loader names the line its paragraph starts on.
-    ("link-internal-missing", HOME, "(/cookies/)", "(/biscuits/)", "site is, and the [cookies page]"),
+    # The loader names the line the link starts on.
+    ("link-internal-missing", HOME, "(/cookies/)", "(/biscuits/)", "and the [cookies page]"),
     ("link-internal-missing", "site.yaml", "    url: /cookies/", "    url: cookies",
      "url: cookies"),
     ("link-internal-missing", COOKIES, "path: /cookies/\n", "path: /cookies/\nparent: /no/\n",
