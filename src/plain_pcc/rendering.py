@@ -13,7 +13,7 @@ from .catalogue import Catalogue, Variants
 from .content import Page, Site
 from .modes import FULL, MODES, TEXT, Mode
 from .preferences import FONT_SIZE, PREFERENCES, Selection, selections
-from .representations import Representation
+from .representations import Representation, redirect
 from .security import security_headers
 from .settings import Settings
 from .templating import create_environment
@@ -24,12 +24,10 @@ STATIC_TYPES = {
     ".svg": "image/svg+xml",
 }
 # Pages depend on the preference cookie, so caches must revalidate and key on it.
-PAGE_HEADERS = [("Cache-Control", "no-cache"), ("Vary", "Cookie, Accept-Encoding")]
+REVALIDATE = [("Cache-Control", "no-cache")]
+BY_PREFERENCE = ("Cookie",)
 # Static files are named by their content's hash, so a name never changes meaning.
-STATIC_HEADERS = [
-    ("Cache-Control", "public, max-age=31536000, immutable"),
-    ("Vary", "Accept-Encoding"),
-]
+STATIC_HEADERS = [("Cache-Control", "public, max-age=31536000, immutable")]
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ ERROR_PAGES = (
 def render_catalogue(site: Site, settings: Settings) -> Catalogue:
     environment = create_environment()
     security = security_headers(settings)
-    catalogue = Catalogue(security_headers=[(k.lower().encode(), v.encode()) for k, v in security])
+    catalogue = Catalogue(security_headers=security)
     _add_static(catalogue, security)
 
     for page in site.pages.values():
@@ -82,8 +80,15 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
                 lambda selection, page=page, mode=mode, template=template: template.render(
                     _context(site, settings, catalogue, mode, selection, page)
                 ),
-                security + PAGE_HEADERS,
+                security + REVALIDATE,
             )
+            address = mode.url(page.path)
+            if address != "/":
+                # A page address typed without its trailing slash. The Location is relative, so
+                # it can never name another host, whatever the request's Host header said.
+                catalogue.redirects[address.removesuffix("/")] = redirect(
+                    address.rstrip("/").rsplit("/", 1)[-1] + "/", 308, security
+                )
 
     error_template = environment.get_template("errors/error.html")
     for error in ERROR_PAGES:
@@ -92,17 +97,17 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
                 lambda selection, error=error, mode=mode: error_template.render(
                     _context(site, settings, catalogue, mode, selection, None, error)
                 ),
-                [*security, ("Cache-Control", "no-store"), ("Vary", "Cookie, Accept-Encoding")],
+                [*security, ("Cache-Control", "no-store")],
                 status=error.status,
             )
 
     catalogue.files["/sitemap.xml"] = Representation(
-        _sitemap(site, settings), "application/xml; charset=utf-8", [*security, *PAGE_HEADERS[:1]]
+        _sitemap(site, settings), "application/xml; charset=utf-8", security + REVALIDATE
     )
     catalogue.files["/robots.txt"] = Representation(
         f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n".encode(),
         "text/plain; charset=utf-8",
-        [*security, *PAGE_HEADERS[:1]],
+        security + REVALIDATE,
     )
     catalogue.files["/healthz"] = Representation(
         b"ok\n",
@@ -115,7 +120,9 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
 
 def _variants(render: Any, headers: list[tuple[str, str]], status: int = 200) -> Variants:
     return {
-        selection: Representation(render(selection).encode(), HTML, headers, status=status)
+        selection: Representation(
+            render(selection).encode(), HTML, headers, status=status, vary=BY_PREFERENCE
+        )
         for selection in selections()
     }
 
