@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from plain_pcc.app import create_app
+from plain_pcc.content import RESPONSE_DAYS
 from plain_pcc.modes import TEXT
 from plain_pcc.preferences import Selection, selections
 from plain_pcc.settings import Settings
@@ -247,4 +248,5 @@ def test_report_without_a_response_says_it_is_not_yet_published(tmp_path: Path) 
         section = soup(client, REPORTS).select("main section.report")[0]
     assert section.h3.get_text() == "PCC statement"
     assert "has not been published yet" in section.get_text()
+    assert f"It is due within {RESPONSE_DAYS} days of the report." in section.get_text()
     assert section.find("figure") is None

@@ -16,9 +16,13 @@ from .dates import PartialDate
 from .links import Link
 from .prose import Prose
 from .source import Block, ContentError, Text, read_markdown, read_yaml
+from .statement import RECORD, Tested, read_record
 
 REPORTS_DIR = "hmic-reports"
 _YEAR_FILE = re.compile(r"\d{4}\.yaml")
+# A PCC response is due within this many days of the report (the Policing Protocol Order 2011):
+# the reports page says so, and the checker holds the dates to it.
+RESPONSE_DAYS = 30
 _PATH = re.compile(r"/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*")
 
 
@@ -59,7 +63,7 @@ class Report:
 
     @property
     def response_timing(self) -> str:
-        """When the response came, against the report (it is due within 30 days)."""
+        """When the response came, against the report (it is due within RESPONSE_DAYS)."""
         if self.statement is None:
             return "not yet published"
         days = self.response_days
@@ -117,6 +121,8 @@ class Site:
     footer: tuple[Link, ...]
     pages: dict[str, Page] = field(repr=False)
     section_path: str = ""
+    # What the latest audit tested and found, for the accessibility statement.
+    tested: Tested | None = None
 
     @property
     def years(self) -> list[Page]:
@@ -184,11 +190,20 @@ def load_site(content_dir: Path) -> Site:
         footer=tuple(_read_links(settings, "footer")),
         pages=pages,
         section_path=section.path,
+        tested=read_record(content_dir) if (content_dir / RECORD).exists() else None,
     )
     settings.allow(
         "name", "phone", "email", "address", "policing_notice", "signup", "menu", "footer"
     )
     _check_links(site)
+    for page in pages.values():
+        if page.template == "statement" and site.tested is None:
+            raise ContentError(
+                page.source,
+                None,
+                f"the accessibility statement needs {content_dir / RECORD}: run "
+                "'make statement' to record the latest audit",
+            )
     return site
 
 
@@ -204,8 +219,8 @@ def _read_page(path: Path, meta: Block, body: Text, template: str = "page") -> P
     if address.startswith("/text-only/"):
         meta.fail("path", "addresses under /text-only/ are kept for the text-only mode")
     if (chosen := meta.optional_text("template")) is not None:
-        if chosen not in ("page", "cookies"):
-            meta.fail("template", f"'{chosen}' is not a template: use page or cookies")
+        if chosen not in ("page", "cookies", "statement"):
+            meta.fail("template", f"'{chosen}' is not a template: use page, cookies or statement")
         template = chosen
     prose = Prose(body, path) if body.strip() else None
     if prose is not None:

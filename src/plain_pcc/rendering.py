@@ -10,9 +10,9 @@ from typing import Any
 from xml.etree import ElementTree
 
 from .catalogue import Catalogue, Variants
-from .content import Page, Site
+from .content import RESPONSE_DAYS, Page, Site
 from .modes import FULL, MODES, TEXT, Mode
-from .preferences import FONT_SIZE, PREFERENCES, Selection, selections
+from .preferences import COOKIE_MAX_AGE, FONT_SIZE, PREFERENCES, Selection, selections
 from .representations import Representation, redirect
 from .security import security_headers
 from .settings import Settings
@@ -157,6 +157,10 @@ def _context(
         "canonical": settings.base_url + path if path is not None else None,
         "static_url": catalogue.static_urls.__getitem__,
         "footer_links": site.footer,
+        "tested": site.tested,
+        # Numbers that are also rules, from the one constant.
+        "response_days": RESPONSE_DAYS,
+        "cookie_lifetime": _lifetime(COOKIE_MAX_AGE),
     }
 
 
@@ -182,3 +186,12 @@ def _sitemap(site: Site, settings: Settings) -> bytes:
             ElementTree.SubElement(url, "loc").text = settings.base_url + mode.url(page.path)
     document: bytes = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
+
+
+def _lifetime(seconds: int) -> str:
+    """A cookie's max-age as the cookies page says it: in years, else days."""
+    days = seconds // (24 * 60 * 60)
+    years, rest = divmod(days, 365)
+    if years and not rest:
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"

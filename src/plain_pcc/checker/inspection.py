@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..content import Page, Site
+from ..content import RESPONSE_DAYS, Page, Site
 from ..dates import PartialDate
 from ..links import Link
 from ..prose import Prose
 from ..source import Block, read_yaml
-from .rules import RESPONSE_DAYS, Finding
+from .rules import Finding
 
 _VAGUE = frozenset(
     (

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..content import RESPONSE_DAYS
 from ..source import ContentError
 
 ERROR = "error"
 WARNING = "warning"
-# The page says a PCC response should be published within 30 days of the report.
-RESPONSE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -133,14 +132,14 @@ _RULES = (
         None,
         WARNING,
         "Check the statement's date is right. If it is, publish on time next time: the page "
-        "promises a response within 30 days.",
+        f"promises a response within {RESPONSE_DAYS} days.",
     ),
     Rule(
         "response-timing-unknown",
         None,
         WARNING,
         "Give the day of the month as well, like 2016-03-14, so readers can see the response "
-        "came within 30 days.",
+        f"came within {RESPONSE_DAYS} days.",
     ),
     Rule("yaml-syntax", None, ERROR, "Correct the layout of the file at that line."),
     Rule("field-unknown", None, ERROR, "Correct the field's name, or delete the field."),
