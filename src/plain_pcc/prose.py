@@ -163,4 +163,5 @@ class Prose:
                     heading.line,
                     f"'# {heading.text}' would be a second main heading: the page title is the "
                     "main heading, so start headings in the text at '##'",
+                    "heading-level",
                 )

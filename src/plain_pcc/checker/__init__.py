@@ -65,7 +65,7 @@ def require_no_errors(site: Site) -> list[Finding]:
     for finding in findings:
         if finding.severity == ERROR:
             reason = f"{finding.rule}: {finding.message}. Fix: {finding.fix}"
-            raise ContentError(finding.file, finding.line or None, reason)
+            raise ContentError(finding.file, finding.line or None, reason, finding.rule)
     for finding in findings:
         _log.warning("%s", finding.text())
     return findings

@@ -13,7 +13,6 @@ from ..content import RESPONSE_DAYS, Page, Site
 from ..dates import PartialDate
 from ..links import Link
 from ..prose import Prose
-from ..source import Block, read_yaml
 from .rules import Finding
 
 _VAGUE = frozenset(
@@ -75,13 +74,6 @@ class Inspection:
         self.site = site
         self.site_file = site.policing_notice.path
         self.findings: list[Finding] = []
-        self.files: dict[Path, Block] = {}
-
-    def read(self, path: Path) -> Block:
-        """A year file's fields with their lines, read once for all the checks that need them."""
-        if path not in self.files:
-            self.files[path] = read_yaml(path)
-        return self.files[path]
 
     def report(self, rule: str, file: Path, line: int, message: str) -> None:
         self.findings.append(Finding.of(rule, file, line, message))
@@ -104,21 +96,16 @@ class Inspection:
         site = self.site
         links = list(site.menu)
         for year in site.years:
-            links.append(Link(year.title, year.path, year.source, self.title_line(year)))
+            links.append(Link(year.title, year.path, year.source, _line(year.title)))
         links.append(Link("Home", "/", self.site_file, 0))
         for prose in (site.policing_notice, site.signup):
             links += prose.links
         links += site.footer
         return links
 
-    def title_line(self, page: Page) -> int:
-        if page.year is None:
-            return _line(page.title)
-        return self.read(page.source).lines.get("title", 1)
-
     def check_page(self, page: Page, chrome: list[Link]) -> None:
         file = page.source
-        self.check_capitals(page.title, file, self.title_line(page))
+        self.check_capitals(page.title, file, _line(page.title))
         self.check_capitals(page.description, file, _line(page.description))
         links: list[Link] = []
         for prose in (page.body, page.intro):
@@ -127,7 +114,7 @@ class Inspection:
                 links += prose.links
         # The breadcrumbs link each page above this one by its title.
         crumbs = [
-            Link(above.title, above.path, above.source, self.title_line(above))
+            Link(above.title, above.path, above.source, _line(above.title))
             for above in self.site.breadcrumbs(page)
             if above.path != "/"
         ]
@@ -140,13 +127,6 @@ class Inspection:
     def check_reports(self, page: Page) -> list[Link]:
         """The year page's reports; returns their links, in page order."""
         file = page.source
-        # The site keeps each field's text with its line; the statement's title and date lines
-        # are only in the file, so it is read again and each report found by its title's line.
-        blocks = {
-            block.lines["title"]: block
-            for block in self.read(file).blocks("reports")
-            if "title" in block.lines
-        }
         links: list[Link] = []
         for report in page.reports:
             for text in (report.title, report.issued_as):
@@ -165,19 +145,17 @@ class Inspection:
                     f"{RESPONSE_DAYS} days of the report",
                 )
                 continue
-            statement_block = blocks[_line(report.title)].block("statement")
             self.check_capitals(statement.by, file, _line(statement.by))
-            self.check_capitals(statement.title, file, statement_block.lines.get("title", 0))
+            self.check_capitals(statement.title, file, _line(statement.title))
             self.check_prose(statement.prose, floor=3, under="the statement's title")
             links += statement.prose.links
-            self.check_timing(report.issued, statement.date, file, statement_block)
+            self.check_timing(report.issued, statement.date, file, statement.date_line)
         return links
 
     def check_timing(
-        self, issued: PartialDate, answered: PartialDate, file: Path, statement: Block
+        self, issued: PartialDate, answered: PartialDate, file: Path, line: int
     ) -> None:
         """The 30-day rule: when the response came, as far as the dates can tell."""
-        line = statement.lines["date"]
         # A month-only date could be any day of its month: the gap is a range.
         shortest = (_first_day(answered) - _last_day(issued)).days
         longest = (_last_day(answered) - _first_day(issued)).days

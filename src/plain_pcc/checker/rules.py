@@ -148,25 +148,6 @@ _RULES = (
 )
 RULES = {rule.id: rule for rule in _RULES}
 
-# A file the site cannot be built from becomes a finding like any other: these are the loader's
-# messages (content.py, source.py) and the rule each belongs to. Tests pin every one.
-_LOAD_RULES = (
-    ("is not a date", "date-invalid"),
-    ("missing field 'issued'", "report-issued-missing"),
-    ("'issued' is empty", "report-issued-missing"),
-    ("missing field 'by'", "statement-by-missing"),
-    ("'by' is empty", "statement-by-missing"),
-    ("no such page", "link-internal-missing"),
-    ("which is not a page", "link-internal-missing"),
-    ("is not a web address or a page address", "link-internal-missing"),
-    ("parent page", "link-internal-missing"),
-    ("second main heading", "heading-level"),
-    ("'title' is empty", "heading-empty"),
-    ("not valid YAML", "yaml-syntax"),
-    ("unknown field", "field-unknown"),
-    ("missing field", "field-missing"),
-)
-
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -202,5 +183,4 @@ class Finding:
 
 def finding_from_error(error: ContentError) -> Finding:
     """The finding for a file the site cannot be built from."""
-    rule = next((rule for text, rule in _LOAD_RULES if text in error.reason), "content-invalid")
-    return Finding.of(rule, error.path, error.line, error.reason)
+    return Finding.of(error.rule, error.path, error.line, error.reason)
