@@ -223,3 +223,21 @@ def test_accessibility_statement_changes_only_with_a_new_review_date() -> None:
         shown = client.get("/accessibility-statement/").text
     assert f"It was last reviewed on {page.reviewed.text}." in shown
     assert f"This statement was prepared on {page.prepared.text}." in shown
+
+
+def test_error_pages_words_come_from_the_content(content: Path) -> None:
+    edit(content, "errors.yaml", "title: Page not found", "title: We cannot find that page")
+    app = create_app(Settings(content_dir=content, access_log=False))
+    with CheckedClient(app) as client:
+        page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert "<h1>We cannot find that page</h1>" in page.text
+    assert "<p>If you pasted the web address, check you copied the entire address.</p>" in page.text
+
+
+def test_an_error_page_without_words_stops_the_start(content: Path) -> None:
+    path = edit(content, "errors.yaml", '"413":', '"414":')
+    with pytest.raises(ContentError, match="unknown field '414'") as caught:
+        load_site(content)
+    assert (caught.value.path, caught.value.rule) == (path, "field-unknown")
+    assert caught.value.line == line_of(path, '"414":')

@@ -242,3 +242,14 @@ def test_cookie_lifetime_is_said_from_its_max_age(seconds: int, said: str) -> No
 def test_cookies_page_states_the_cookies_own_lifetime(client: CheckedClient) -> None:
     assert rendering._lifetime(COOKIE_MAX_AGE) == "1 year"
     assert "<td>1 year after you last choose</td>" in client.get("/cookies/").text
+
+
+def test_favicon_is_the_sites_logo_and_every_page_names_it(client: CheckedClient) -> None:
+    catalogue = client.app.state.catalogue  # type: ignore[attr-defined]
+    logo = catalogue.static_urls["logo.svg"]
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/svg+xml"
+    assert icon.content == client.get(logo).content
+    for path in catalogue.pages:
+        assert f'<link rel="icon" href="{logo}" type="image/svg+xml">' in client.get(path).text

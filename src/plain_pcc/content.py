@@ -19,6 +19,9 @@ from .source import Block, ContentError, Text, read_markdown, read_yaml
 from .statement import RECORD, Tested, read_record
 
 REPORTS_DIR = "hmic-reports"
+ERRORS_FILE = "errors.yaml"
+# The error pages the server answers with: each needs its words in errors.yaml.
+ERROR_STATUSES = (400, 403, 404, 405, 413, 415, 500)
 _YEAR_FILE = re.compile(r"\d{4}\.yaml")
 # A PCC response is due within this many days of the report (the Policing Protocol Order 2011):
 # the reports page says so, and the checker holds the dates to it.
@@ -81,6 +84,15 @@ class Report:
 
 
 @dataclass(frozen=True)
+class ErrorPage:
+    """The words of the page shown for one HTTP error status."""
+
+    status: int
+    title: str
+    prose: Prose
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of the site, at its full-mode address."""
 
@@ -124,6 +136,7 @@ class Site:
     section_path: str = ""
     # What the latest audit tested and found, for the accessibility statement.
     tested: Tested | None = None
+    errors: dict[int, ErrorPage] = field(default_factory=dict, repr=False)
 
     @property
     def years(self) -> list[Page]:
@@ -192,6 +205,7 @@ def load_site(content_dir: Path) -> Site:
         pages=pages,
         section_path=section.path,
         tested=read_record(content_dir) if (content_dir / RECORD).exists() else None,
+        errors=_read_errors(read_yaml(content_dir / ERRORS_FILE)),
     )
     settings.allow(
         "name", "phone", "email", "address", "policing_notice", "signup", "menu", "footer"
@@ -229,6 +243,18 @@ def _read_page(path: Path, meta: Block, body: Text, template: str = "page") -> P
         prepared=_optional_date(meta, "prepared"),
         reviewed=_optional_date(meta, "reviewed"),
     )
+
+
+def _read_errors(data: Block) -> dict[int, ErrorPage]:
+    data.allow(*(str(status) for status in ERROR_STATUSES))
+    errors = {}
+    for status in ERROR_STATUSES:
+        block = data.block(str(status))
+        block.allow("title", "text")
+        prose = _prose(block, "text")
+        prose.require_no_main_heading()
+        errors[status] = ErrorPage(status, block.text("title", empty="heading-empty"), prose)
+    return errors
 
 
 def _parent(meta: Block, address: str) -> str | None:
@@ -333,6 +359,8 @@ def _check_links(site: Site) -> None:
     targets: list[Link] = [*site.menu, *site.footer]
     for prose in (site.policing_notice, site.signup):
         targets += prose.links
+    for error in site.errors.values():
+        targets += error.prose.links
     for page in site.pages.values():
         if page.parent is not None and page.parent not in site.pages:
             raise ContentError(

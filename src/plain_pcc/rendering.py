@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 from xml.etree import ElementTree
 
 from .catalogue import Catalogue, Variants
-from .content import RESPONSE_DAYS, Page, Site
+from .content import RESPONSE_DAYS, ErrorPage, Page, Site
 from .modes import FULL, MODES, TEXT, Mode
 from .preferences import COOKIE_MAX_AGE, FONT_SIZE, PREFERENCES, Selection, selections
 from .representations import Representation, redirect
@@ -28,43 +27,6 @@ REVALIDATE = [("Cache-Control", "no-cache")]
 BY_PREFERENCE = ("Cookie",)
 # Static files are named by their content's hash, so a name never changes meaning.
 STATIC_HEADERS = [("Cache-Control", "public, max-age=31536000, immutable")]
-
-
-@dataclass(frozen=True)
-class ErrorPage:
-    status: int
-    title: str
-    paragraphs: tuple[str, ...]
-
-
-ERROR_PAGES = (
-    ErrorPage(400, "Bad request", ("The address or the request was not understood.",)),
-    ErrorPage(
-        403,
-        "This request was refused",
-        ("Text size can only be changed from a page of this website.",),
-    ),
-    ErrorPage(
-        404,
-        "Page not found",
-        (
-            "If you typed the web address, check it is correct.",
-            "If you pasted the web address, check you copied the entire address.",
-        ),
-    ),
-    ErrorPage(
-        405,
-        "This address cannot be used that way",
-        ("The page exists, but not for this kind of request.",),
-    ),
-    ErrorPage(413, "The request was too large", ("The form sent more than this website accepts.",)),
-    ErrorPage(415, "The request was not a form", ("This address accepts only a web form.",)),
-    ErrorPage(
-        500,
-        "Sorry, there is a problem with the service",
-        ("Try again later. The problem has been recorded.",),
-    ),
-)
 
 
 def render_catalogue(site: Site, settings: Settings) -> Catalogue:
@@ -91,7 +53,7 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
                 )
 
     error_template = environment.get_template("errors/error.html")
-    for error in ERROR_PAGES:
+    for error in site.errors.values():
         for mode in MODES:
             catalogue.errors[(error.status, mode.name)] = _variants(
                 lambda selection, error=error, mode=mode: error_template.render(
@@ -108,6 +70,14 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
         f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n".encode(),
         "text/plain; charset=utf-8",
         security + REVALIDATE,
+    )
+    # Browsers ask for /favicon.ico on a first visit whatever the page says: the site's logo,
+    # rather than a 404 in every visitor's console.
+    logo = catalogue.static_urls["logo.svg"]
+    catalogue.files["/favicon.ico"] = Representation(
+        catalogue.files[logo].body,
+        STATIC_TYPES[".svg"],
+        [*security, ("Cache-Control", "public, max-age=86400")],
     )
     catalogue.files["/healthz"] = Representation(
         b"ok\n",

@@ -88,6 +88,11 @@ class Inspection:
             self.check_prose(prose, floor=2, under="the footer's heading")
         self.check_capitals(site.name, self.site_file, _line(site.name))
         self.check_duplicates(chrome, [], None)
+        for error in site.errors.values():
+            self.check_capitals(error.title, error.prose.path, _line(error.title))
+            self.check_prose(error.prose, floor=1, under="the page title")
+            for link in error.prose.links:
+                self.check_link(link)
         for page in site.pages.values():
             self.check_page(page, chrome)
 
