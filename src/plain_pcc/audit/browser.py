@@ -4,9 +4,11 @@ DevTools calls the checks rely on (viewport, media, CSP bypass, JavaScript off, 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,20 @@ DEFAULT_FIXED_FONT_PX = 13
 
 class BrowserError(RuntimeError):
     """No browser could be started: the audit cannot run."""
+
+
+def grid_node(url: str, session_id: str) -> str:
+    """The node holding a session, from the Grid's own status; "" if it does not say."""
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/status", timeout=10) as response:
+            status = json.loads(response.read())
+    except (OSError, ValueError):
+        return ""
+    for node in status.get("value", {}).get("nodes", []):
+        for slot in node.get("slots", []):
+            if (slot.get("session") or {}).get("sessionId") == session_id:
+                return str(urlsplit(str(node.get("uri", ""))).netloc)
+    return ""
 
 
 def _options(binary: str | None) -> webdriver.ChromeOptions:
@@ -104,9 +120,8 @@ class Session:
             raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
         except OSError as exc:
             raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
-        node = str(driver.capabilities.get("se:cdp") or "")
-        where = f"{url} node {urlsplit(node).netloc}" if node else url
-        session = cls(driver, where, number)
+        node = grid_node(url, str(driver.session_id))
+        session = cls(driver, f"{url} node {node}" if node else url, number)
         session._prepare()
         return session
 
