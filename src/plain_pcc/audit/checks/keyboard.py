@@ -8,7 +8,7 @@ from typing import Any
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from ..findings import Finding, NotApplicable, finding
+from ..findings import CouldNotRun, Finding, NotApplicable, finding
 from . import Check, Visit, default_cells, is_html, run_js
 
 # Between key presses, time for the page's own focus handlers to run, as they would for a
@@ -107,6 +107,8 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
         "setTimeout(() => done(window.__a11yKeyboardLog), arguments[0]);",
         int(SETTLE_S * 1000),
     )
+    if not log["keys"]:
+        raise CouldNotRun("the key presses did not reach the page")
     return dict(log)
 
 
