@@ -37,6 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check", help="check the content for accessibility problems", add_help=False
     )
 
+    commands.add_parser(
+        "statement",
+        help="record the latest audit for the accessibility statement",
+        add_help=False,
+    )
     for name, purpose in (
         ("mail", "email updates: send the outbox, announce to subscribers"),
         ("subscribers", "email updates: count, export or delete subscribers"),
@@ -57,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .checker import main as check
 
         return check(rest)
+    if args.command == "statement":
+        from .statement import main as statement
+
+        return statement(rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     return _serve(args)

@@ -215,7 +215,7 @@ class EmailUpdates:
 
     def secure(self, response: Response) -> None:
         for name, value in self.catalogue.security_headers:
-            response.headers.append(name.decode(), value.decode())
+            response.headers.append(name, value)
         # Answers to one visitor, some carrying their token: never kept by a cache.
         response.headers["cache-control"] = "no-store"
 
