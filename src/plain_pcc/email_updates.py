@@ -231,9 +231,10 @@ class _Endpoint:
         request = Request(scope, receive)
         owner: EmailUpdates = self.handle.__self__
         if scope["method"] not in self.methods:
-            response = error_response(owner.catalogue, request, 405)
             # The form's page is read from the catalogue, so every address here allows all three.
-            response.headers["allow"] = "GET, HEAD, POST"
+            response = error_response(
+                owner.catalogue, request, 405, [(b"allow", b"GET, HEAD, POST")]
+            )
         else:
             mode, _ = modes.split(scope["path"])
             try:
