@@ -4,13 +4,14 @@ DevTools calls the checks rely on (viewport, media, CSP bypass, JavaScript off, 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -56,6 +57,25 @@ def _options(binary: str | None) -> webdriver.ChromeOptions:
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
     return options
+
+
+def grid_node(url: str, session_id: str) -> str | None:
+    """The node holding a session, from the Grid's ``/status``; None when it does not say.
+
+    The session's capabilities name only the Grid (its ``se:cdp`` address is the Grid's own),
+    so without this the report could not say which node audited a cell.
+    """
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/status", timeout=10) as response:
+            status = json.load(response)
+    except (OSError, ValueError):
+        return None
+    value = status.get("value") if isinstance(status, dict) else None
+    for node in value.get("nodes", []) if isinstance(value, dict) else []:
+        for slot in node.get("slots", []):
+            if (slot.get("session") or {}).get("sessionId") == session_id:
+                return str(node.get("uri"))
+    return None
 
 
 @dataclass
@@ -104,8 +124,8 @@ class Session:
             raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
         except OSError as exc:
             raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
-        node = str(driver.capabilities.get("se:cdp") or "")
-        where = f"{url} node {urlsplit(node).netloc}" if node else url
+        node = grid_node(url, str(driver.session_id))
+        where = f"{url} node {node}" if node else url
         session = cls(driver, where, number)
         session._prepare()
         return session
