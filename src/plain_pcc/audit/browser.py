@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -50,6 +51,20 @@ class BrowserError(RuntimeError):
     """No browser could be started: the audit cannot run."""
 
 
+def grid_node(url: str, session_id: str) -> str:
+    """The node holding a session, from the Grid's own status; "" if it does not say."""
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/status", timeout=10) as response:
+            status = json.loads(response.read())
+    except (OSError, ValueError):
+        return ""
+    for node in status.get("value", {}).get("nodes", []):
+        for slot in node.get("slots", []):
+            if (slot.get("session") or {}).get("sessionId") == session_id:
+                return str(urlsplit(str(node.get("uri", ""))).netloc)
+    return ""
+
+
 def _options(binary: str | None) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
     if binary:
@@ -57,25 +72,6 @@ def _options(binary: str | None) -> webdriver.ChromeOptions:
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
     return options
-
-
-def grid_node(url: str, session_id: str) -> str | None:
-    """The node holding a session, from the Grid's ``/status``; None when it does not say.
-
-    The session's capabilities name only the Grid (its ``se:cdp`` address is the Grid's own),
-    so without this the report could not say which node audited a cell.
-    """
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/status", timeout=10) as response:
-            status = json.load(response)
-    except (OSError, ValueError):
-        return None
-    value = status.get("value") if isinstance(status, dict) else None
-    for node in value.get("nodes", []) if isinstance(value, dict) else []:
-        for slot in node.get("slots", []):
-            if (slot.get("session") or {}).get("sessionId") == session_id:
-                return str(node.get("uri"))
-    return None
 
 
 @dataclass
@@ -125,8 +121,7 @@ class Session:
         except OSError as exc:
             raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
         node = grid_node(url, str(driver.session_id))
-        where = f"{url} node {node}" if node else url
-        session = cls(driver, where, number)
+        session = cls(driver, f"{url} node {node}" if node else url, number)
         session._prepare()
         return session
 

@@ -15,7 +15,7 @@ from . import Check, Visit, default_cells, is_html, run_js
 # Between key presses, time for the page's own focus handlers to run, as they would for a
 # person; after the walk, time for a handler that pulls focus back after a moment.
 PACE_S = 0.01
-SETTLE_S = 0.3
+SETTLE_S = 0.25
 
 
 def press(visit: Visit, key: str, times: int = 1, shift: bool = False) -> None:
@@ -93,7 +93,8 @@ def skip_link(visit: Visit) -> list[Finding]:
 
 def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
     if shift:
-        # A fresh load puts the start of sequential focus navigation back at the top.
+        # A fresh load puts the start of sequential focus navigation back at the top, so the
+        # walk back begins in the same place whatever the walk forward left behind.
         visit.driver.refresh()
     count = run_js(visit, "keyboard")
     if count == 0:
