@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from seleniumgrid import Grid
@@ -100,7 +101,8 @@ def findings(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def node_of(where: str, nodes: list[str]) -> str:
-    matches = [url for url in nodes if url in where]
+    """The node (its URL) that a cell's ``where`` names, by its host and port."""
+    matches = [url for url in nodes if where.endswith(f" node {urlsplit(url).netloc}")]
     assert len(matches) == 1, f"{where!r} names no single node of {nodes}"
     return matches[0]
 
