@@ -547,7 +547,12 @@ def main(argv: list[str] | None = None) -> int:
             commands, parse = kind.build(chosen, browsers, workdir)
             env = {"PUPPETEER_SKIP_DOWNLOAD": "true", "SE_OFFLINE": "true"}
             print(f"{name}: {len(chosen)} pages ...", file=sys.stderr, flush=True)
-            wall, cpu, peak, outcome = measure(commands, parse, workdir, env)
+            try:
+                wall, cpu, peak, outcome = measure(commands, parse, workdir, env)
+            except (OSError, ValueError, KeyError, IndexError) as exc:
+                # One tool failing to run must not cost the rows already measured.
+                print(f"  the row could not be measured: {exc!r}", file=sys.stderr, flush=True)
+                continue
             asked = outcome.extra.get("pages", len(chosen))  # the audit adds its 404 probe
             row = Row(key, name, asked, browsers, wall, cpu, peak, outcome)
             rows.append(row)
@@ -563,16 +568,22 @@ def main(argv: list[str] | None = None) -> int:
     if times := check_times(rows):
         print()
         print(times)
+    if args.json:
+        write_json(args.json, rows)
     if args.grid:
         local, grid = grid_rows(args.browsers)
         rows += [local, grid]
         print()
         print(grid_table(local, grid))
     if args.json:
-        args.json.write_text(
-            json.dumps([row.__dict__ | {"outcome": row.outcome.__dict__} for row in rows], indent=2)
-        )
+        write_json(args.json, rows)
     return 0
+
+
+def write_json(path: Path, rows: list[Row]) -> None:
+    path.write_text(
+        json.dumps([row.__dict__ | {"outcome": row.outcome.__dict__} for row in rows], indent=2)
+    )
 
 
 if __name__ == "__main__":
