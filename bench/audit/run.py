@@ -518,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rows", default="a,b,c,e,d,d2", help="which rows, in order, e.g. a,d")
     parser.add_argument(
+        "--sampled",
+        help="rows given the sample only (default: "
+        + ",".join(key for key, kind in ROWS.items() if kind.sampled)
+        + ")",
+    )
+    parser.add_argument(
         "--grid",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -540,7 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         for key in args.rows.split(","):
             kind = ROWS[key]
             name = kind.name
-            chosen = sample if kind.sampled else urls
+            sampled = kind.sampled if args.sampled is None else key in args.sampled.split(",")
+            chosen = sample if sampled else urls
             browsers = kind.browsers or args.browsers
             workdir = Path(tmp) / key
             workdir.mkdir()
