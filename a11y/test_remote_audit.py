@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,9 @@ def findings(summary: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 def node_of(where: str, nodes: list[str]) -> str:
     """The node (its URL) that a cell's ``where`` names, by its host and port."""
-    matches = [url for url in nodes if where.endswith(f" node {urlsplit(url).netloc}")]
+    matches = [
+        url for url in nodes if re.search(rf" node {re.escape(urlsplit(url).netloc)}(?!\d)", where)
+    ]
     assert len(matches) == 1, f"{where!r} names no single node of {nodes}"
     return matches[0]
 
