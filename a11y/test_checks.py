@@ -10,11 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import DESKTOP, NARROW, audit_page
+from conftest import DESKTOP, NARROW, audit_page, found
 
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
 from plain_pcc.audit.checks import all_checks
+from plain_pcc.audit.discovery import Site
+from plain_pcc.audit.matrix import Cell
+from plain_pcc.audit.profile import MediaCondition, Profile
+from plain_pcc.audit.runner import Context, audit_cell
 
 GENERIC = {c.id for c in all_checks() if c.family == "generic"}
 NA, CNR = "not-applicable", "could-not-run"
@@ -136,3 +140,18 @@ def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_si
     finally:
         session.cdp("Page.setBypassCSP", {"enabled": True})
     assert blocked == "normal"
+
+
+def test_an_emulated_device_setting_is_applied_and_audited(
+    session: Session, axe_runner: AxeRunner, checks_site: str
+) -> None:
+    """A profile's media condition is emulated, confirmed in the page, and audited by axe."""
+    dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
+    ctx = Context(
+        Site.parse(checks_site), Profile(media=(dark,)), axe_runner, ("/dark-scheme.html",), [], []
+    )
+    light = audit_cell(session, Cell("/dark-scheme.html", "", (), DESKTOP), ctx)
+    in_dark = audit_cell(session, Cell("/dark-scheme.html", "", (), DESKTOP, dark), ctx)
+    assert (light.error, in_dark.error) == ("", "")
+    assert found(light, "axe") == set()
+    assert found(in_dark, "axe") == {("color-contrast", ".note")}

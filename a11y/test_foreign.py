@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from fixtures.server import files_app
 
+from plain_pcc.audit.axe import AxeRunner
+from plain_pcc.audit.browser import Session
 from plain_pcc.audit.cli import main
 from plain_pcc.audit.localsite import LiveServer
+from plain_pcc.audit.matrix import Viewport
 
 NAV_FIRST = "html > body > nav > ul > li:nth-of-type(1) > a"
 VIOLATIONS = {
@@ -120,3 +123,14 @@ def test_baseline_records_then_fails_only_on_new_findings(foreign: str, tmp_path
     assert new == {("image-alt", "/about/")}
     assert [(e["rule"], e["page"]) for e in summary["fixed"]] == [("label", "/contact.html")]
     assert summary["counts"]["known"] == len(VIOLATIONS | ADVICE) - 1
+
+
+def test_the_html_report_itself_passes_axe(
+    foreign: str, tmp_path: Path, session: Session, axe_runner: AxeRunner
+) -> None:
+    """A report with every section filled is read by people who may use assistive technology."""
+    audit(tmp_path, "--base-url", foreign, "--checks", "reflow,skip-link")
+    session.reset(Viewport("desktop", 1280, 1024), None)
+    session.driver.get((tmp_path / "index.html").as_uri())
+    results, _ = axe_runner.run(session.driver)
+    assert [(r["id"], [n["target"] for n in r["nodes"]]) for r in results["violations"]] == []

@@ -1,15 +1,17 @@
-"""The benchmark's reference: a bare Starlette app that serves one page's bytes from memory,
-with no middleware, started through ``plain-pcc serve`` so that uvicorn gets the same options.
+"""The benchmark's reference: what a developer would pick instead of the site. A bare Starlette
+app serving one page's bytes from memory, with no middleware, on stock uvicorn with its default
+options (its access log on, httptools when installed), as ``uvicorn baseline:create_app
+--factory`` starts it.
 
     python bench/baseline.py --port 8001 --workers 1   (the page's bytes in PLAIN_PCC_BENCH_BODY)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -31,17 +33,17 @@ def create_app() -> Starlette:
 
 
 def main(argv: list[str]) -> int:
-    from plain_pcc import cli
-
-    run = uvicorn.run
-
-    def run_baseline(app: Any, **options: Any) -> None:
-        # The site's own command picks every uvicorn option; only the app differs. Workers
-        # import this module by name, so its folder goes on their path (spawn copies sys.path).
-        run("baseline:create_app", **options)
-
-    uvicorn.run = run_baseline
-    return cli.main(["serve", *argv])
+    parser = argparse.ArgumentParser(prog="bench/baseline.py")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    # Only what the command line of `uvicorn` would be given: where to listen, how many workers.
+    # Workers import this module by name, so its folder goes on their path.
+    uvicorn.run(
+        "baseline:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from plain_pcc.app import create_app
+from plain_pcc.content import RESPONSE_DAYS
 from plain_pcc.modes import TEXT
 from plain_pcc.preferences import Selection, selections
 from plain_pcc.settings import Settings
@@ -247,4 +248,26 @@ def test_report_without_a_response_says_it_is_not_yet_published(tmp_path: Path) 
         section = soup(client, REPORTS).select("main section.report")[0]
     assert section.h3.get_text() == "PCC statement"
     assert "has not been published yet" in section.get_text()
+    assert f"It is due within {RESPONSE_DAYS} days of the report." in section.get_text()
     assert section.find("figure") is None
+
+
+def test_the_readmes_project_layout_names_every_module() -> None:
+    """README.md's layout is how a new maintainer finds their way: it lists every module and
+    package of the server, and nothing that is gone."""
+    readme = (CONTENT.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Project layout", 1)[1].split("```")[1]
+    # An entry is indented two spaces; a description's continuation, further.
+    listed = {
+        line.split()[0]
+        for line in layout.splitlines()
+        if line.startswith("  ") and not line.startswith("   ")
+    }
+    package = CONTENT.parent / "src" / "plain_pcc"
+    present = {
+        path.name + ("/" if path.is_dir() else "")
+        for path in package.iterdir()
+        if not path.name.startswith(("_", "."))
+    }
+    assert present - listed == set(), "add these to README.md's project layout"
+    assert listed - present == set(), "these are gone: remove them from README.md's layout"

@@ -183,8 +183,8 @@ LOAD_ERRORS = [
      "      by: ''", "by: ''"),
     ("field-missing", YEAR, "      date: 2016-11-03\n", "", "title: PCC statement"),
     ("content-invalid", YEAR, "      date: 2016-11-03", "      date: ''", "date: ''"),
-    # The loader names the line its paragraph starts on.
-    ("link-internal-missing", HOME, "(/cookies/)", "(/biscuits/)", "Read the [accessibility"),
+    # The loader names the line the link starts on.
+    ("link-internal-missing", HOME, "(/cookies/)", "(/biscuits/)", "and the [cookies page]"),
     ("link-internal-missing", "site.yaml", "    url: /cookies/", "    url: cookies",
      "url: cookies"),
     ("link-internal-missing", COOKIES, "path: /cookies/\n", "path: /cookies/\nparent: /no/\n",
@@ -592,3 +592,18 @@ def test_same_words_as_the_breadcrumbs_home_link_clash(content: Path) -> None:
     assert finding.message == (
         "'Home' goes to /cookies/, but the same words on /cookies/ go to / (the breadcrumbs)"
     )
+
+
+def test_the_checker_reads_no_file_the_loader_has_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line the checker names comes from the content model: nothing is read twice."""
+    site = load_site(FIXTURES / "content-old-page")
+    expected = check_site(site)
+    assert expected
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the checker read a file")
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
+    assert check_site(site) == expected

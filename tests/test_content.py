@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from plain_pcc.app import create_app
 from plain_pcc.content import load_site
+from plain_pcc.settings import Settings
 from plain_pcc.source import ContentError
 
-from .conftest import CONTENT, edit, line_of
+from .conftest import CONTENT, CheckedClient, edit, line_of
 
 YEAR = Path("hmic-reports") / "2016.yaml"
 
@@ -202,9 +204,9 @@ def test_error_text_has_file_and_line(content: Path) -> None:
 
 
 # The accessibility statement's text, by the date it was last reviewed. A change to the text
-# without a new review date fails here: update 'reviewed' in the statement's fields and the
-# "last reviewed on" sentence, then record the new text's hash under the new date.
-STATEMENT_REVIEWS = {"2026-11-25": "3e34a2ee96d912da"}
+# without a new review date fails here: update 'reviewed' in the statement's fields, then record
+# the new text's hash under the new date (the page shows the date from the fields).
+STATEMENT_REVIEWS = {"2026-11-25": "3e34a2ee96d912da", "2026-11-29": "acd9e6ef5d3e90f6"}
 
 
 def test_accessibility_statement_changes_only_with_a_new_review_date() -> None:
@@ -216,5 +218,26 @@ def test_accessibility_statement_changes_only_with_a_new_review_date() -> None:
     assert STATEMENT_REVIEWS.get(page.reviewed.iso) == digest, (
         "the accessibility statement changed without a new review date"
     )
-    assert f"It was last reviewed on {page.reviewed.text}." in page.body.source
-    assert f"This statement was prepared on {page.prepared.text}." in page.body.source
+    app = create_app(Settings(content_dir=CONTENT, access_log=False))
+    with CheckedClient(app) as client:
+        shown = client.get("/accessibility-statement/").text
+    assert f"It was last reviewed on {page.reviewed.text}." in shown
+    assert f"This statement was prepared on {page.prepared.text}." in shown
+
+
+def test_error_pages_words_come_from_the_content(content: Path) -> None:
+    edit(content, "errors.yaml", "title: Page not found", "title: We cannot find that page")
+    app = create_app(Settings(content_dir=content, access_log=False))
+    with CheckedClient(app) as client:
+        page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert "<h1>We cannot find that page</h1>" in page.text
+    assert "<p>If you pasted the web address, check you copied the entire address.</p>" in page.text
+
+
+def test_an_error_page_without_words_stops_the_start(content: Path) -> None:
+    path = edit(content, "errors.yaml", '"413":', '"414":')
+    with pytest.raises(ContentError, match="unknown field '414'") as caught:
+        load_site(content)
+    assert (caught.value.path, caught.value.rule) == (path, "field-unknown")
+    assert caught.value.line == line_of(path, '"414":')

@@ -15,14 +15,19 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 import uvicorn
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
@@ -30,7 +35,12 @@ from uvicorn.server import ServerState
 
 from plain_pcc.app import create_app
 from plain_pcc.cli import server_options
-from plain_pcc.protocol import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
+from plain_pcc.protocol import (
+    HEAD_LIMIT,
+    HEAD_TIMEOUT,
+    TESTED_UVICORN,
+    LimitedHttpToolsProtocol,
+)
 from plain_pcc.security import HEADERS
 from plain_pcc.settings import Settings
 
@@ -770,3 +780,21 @@ def test_the_deadline_leaves_a_closing_connection_alone(protocol_config: uvicorn
         assert protocol._head_timer is None
 
     asyncio.run(scenario())
+
+
+def test_uvicorn_is_a_release_the_protocol_was_tested_with() -> None:
+    """LimitedHttpToolsProtocol uses uvicorn's private attributes and callbacks: a release it
+    was not tested with fails here, by name, rather than in production."""
+    installed = Version(metadata.version("uvicorn"))
+    tested = SpecifierSet(TESTED_UVICORN)
+    assert installed in tested, (
+        f"uvicorn {installed} is not a release plain_pcc.protocol was tested with ({tested}): "
+        "run tests/test_protocol.py on it, then widen TESTED_UVICORN and pyproject.toml"
+    )
+    pinned = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requirement = next(
+        Requirement(line)
+        for line in pinned["project"]["dependencies"]
+        if Requirement(line).name == "uvicorn"
+    )
+    assert requirement.specifier == tested

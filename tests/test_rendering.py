@@ -12,13 +12,16 @@ from bs4 import BeautifulSoup
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from plain_pcc import rendering
 from plain_pcc.app import create_app
 from plain_pcc.catalogue import Catalogue
 from plain_pcc.modes import TEXT
-from plain_pcc.preferences import selections
+from plain_pcc.preferences import COOKIE_MAX_AGE, selections
 from plain_pcc.rendering import STATIC_TYPES
 from plain_pcc.security import CONTENT_SECURITY_POLICY
 from plain_pcc.settings import Settings
+
+from .conftest import CheckedClient
 
 KB = 1024
 PAGE_BUDGET = 30 * KB  # HTML of one page, uncompressed
@@ -221,3 +224,32 @@ def test_robots_txt_allows_crawling_and_names_the_sitemap(public_app: Starlette)
 def test_every_preference_is_rendered(catalogue: Catalogue) -> None:
     for path, variants in catalogue.pages.items():
         assert list(variants) == selections(), path
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (365 * 86400, "1 year"),
+        (2 * 365 * 86400, "2 years"),
+        (86400, "1 day"),
+        (90 * 86400, "90 days"),
+    ],
+)
+def test_cookie_lifetime_is_said_from_its_max_age(seconds: int, said: str) -> None:
+    assert rendering._lifetime(seconds) == said
+
+
+def test_cookies_page_states_the_cookies_own_lifetime(client: CheckedClient) -> None:
+    assert rendering._lifetime(COOKIE_MAX_AGE) == "1 year"
+    assert "<td>1 year after you last choose</td>" in client.get("/cookies/").text
+
+
+def test_favicon_is_the_sites_logo_and_every_page_names_it(client: CheckedClient) -> None:
+    catalogue = client.app.state.catalogue  # type: ignore[attr-defined]
+    logo = catalogue.static_urls["logo.svg"]
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/svg+xml"
+    assert icon.content == client.get(logo).content
+    for path in catalogue.pages:
+        assert f'<link rel="icon" href="{logo}" type="image/svg+xml">' in client.get(path).text

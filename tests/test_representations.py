@@ -12,10 +12,12 @@ import pytest
 from starlette.applications import Starlette
 
 from plain_pcc import representations
+from plain_pcc.app import create_app
 from plain_pcc.preferences import selections
 from plain_pcc.representations import Representation, negotiate
+from plain_pcc.settings import Settings
 
-from .conftest import CheckedClient
+from .conftest import CONTENT, CheckedClient
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 CODINGS = ("br", "gzip", "identity")
@@ -345,3 +347,127 @@ def test_gzip_body_is_reproducible() -> None:
 def test_representation_without_compression() -> None:
     representation = Representation(b"ok\n" * 100, "text/plain", compress=False)
     assert set(representation.encodings) == {"identity"}
+
+
+# HTTP semantics over every route the app has -----------------------------------------------
+
+CODINGS_ASKED = ("identity", "gzip", "br")
+COOKIES = (None, "font_size=large")
+
+
+def _routes(app: Starlette) -> list[tuple[str, str, dict[str, str]]]:
+    """Every kind of answer: each page, file and redirect, an unknown address, a page asked with
+    the wrong method, the form (both ways) and a refused host."""
+    catalogue = app.state.catalogue
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    return [
+        *(("GET", path, {}) for path in sorted(catalogue.pages)),
+        *(("GET", path, {}) for path in sorted(catalogue.files)),
+        *(("GET", path, {}) for path in sorted(catalogue.redirects)),
+        ("GET", "/no-such-page/", {}),
+        ("GET", "/text-only/no-such-page/", {}),
+        ("POST", "/cookies/", {}),
+        ("GET", "/preferences", {}),
+        ("POST", "/preferences", form),
+        ("GET", "/cookies/", {"host": "attacker.example"}),
+    ]
+
+
+ROUTES = _routes(create_app(Settings(content_dir=CONTENT, access_log=False)))
+
+
+def _ask(
+    client: CheckedClient,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    coding: str,
+    cookie: str | None,
+) -> tuple[int, dict[str, str], bytes]:
+    headers = {**headers, "accept-encoding": coding}
+    if cookie is not None:
+        headers["cookie"] = cookie
+    content = "font_size=large&return_to=/cookies/" if method == "POST" else None
+    with client.stream(method, path, headers=headers, content=content) as response:
+        return response.status_code, dict(response.headers), b"".join(response.iter_raw())
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
+def test_every_answer_says_what_it_varies_on(
+    client: CheckedClient, method: str, path: str, headers: dict[str, str]
+) -> None:
+    """Vary names Accept-Encoding whenever the coding asked for changes the bytes sent, and
+    Cookie whenever the preference cookie does (RFC 9110 §12.5.5): a shared cache must never
+    hand one visitor's variant to another."""
+    answers = {
+        (coding, cookie): _ask(client, method, path, headers, coding, cookie)
+        for coding in CODINGS_ASKED
+        for cookie in COOKIES
+    }
+    vary = {
+        name.strip().lower()
+        for _status, sent, _body in answers.values()
+        for name in sent.get("vary", "").split(",")
+        if name.strip()
+    }
+    by_coding = any(
+        answers[(coding, cookie)][::2] != answers[("identity", cookie)][::2]
+        for coding in CODINGS_ASKED
+        for cookie in COOKIES
+    )
+    by_cookie = any(
+        answers[(coding, "font_size=large")][::2] != answers[(coding, None)][::2]
+        for coding in CODINGS_ASKED
+    )
+    assert by_coding <= ("accept-encoding" in vary), path
+    assert by_cookie <= ("cookie" in vary), path
+    # Every answer to the same request says the same Vary, whichever variant it is.
+    assert len({sent.get("vary") for _status, sent, _body in answers.values()}) == 1, path
+    # Each variant that can be revalidated has its own tag: the same tag is never two bodies.
+    tags: dict[str, bytes] = {}
+    for status, sent, body in answers.values():
+        if status == 200 and "etag" in sent:
+            assert tags.setdefault(sent["etag"], body) == body, path
+
+
+GETTABLE = [(m, p, h) for m, p, h in ROUTES if m == "GET"]
+
+
+@pytest.mark.parametrize(("method", "path", "headers"), GETTABLE, ids=[p for _m, p, _h in GETTABLE])
+def test_every_answer_revalidates_and_has_a_head(
+    client: CheckedClient, method: str, path: str, headers: dict[str, str]
+) -> None:
+    """A 200 with a tag answers 304 to it, with the same tag and Vary; HEAD has GET's headers
+    and no body; nothing else pretends to be revalidated."""
+    for coding in CODINGS_ASKED:
+        status, sent, body = _ask(client, "GET", path, headers, coding, "font_size=large")
+        head = client.request(
+            "HEAD",
+            path,
+            headers={**headers, "accept-encoding": coding, "cookie": "font_size=large"},
+        )
+        assert head.status_code == status, path
+        assert head.content == b"", path
+        assert {k: v for k, v in head.headers.items() if k != "date"} == {
+            k: v for k, v in sent.items() if k != "date"
+        }, path
+        if "etag" not in sent:
+            continue
+        again = client.get(
+            path,
+            headers={
+                **headers,
+                "accept-encoding": coding,
+                "cookie": "font_size=large",
+                "if-none-match": sent["etag"],
+            },
+        )
+        if status == 200:
+            assert again.status_code == 304, path
+            assert again.headers["etag"] == sent["etag"], path
+            assert again.headers.get("vary") == sent.get("vary"), path
+            assert again.content == b"", path
+        else:
+            assert again.status_code == status, path

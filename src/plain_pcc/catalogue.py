@@ -29,9 +29,11 @@ class Catalogue:
     files: dict[str, Representation] = field(default_factory=dict)
     # (status, mode name) -> the error page's variants.
     errors: dict[tuple[int, str], Variants] = field(default_factory=dict)
+    # A page address without its trailing slash -> the redirect to the address with it.
+    redirects: dict[str, Representation] = field(default_factory=dict)
     static_urls: dict[str, str] = field(default_factory=dict)
-    # The security headers, for the few responses that are not pre-rendered (redirects).
-    security_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    # The security headers, for the answers made per request (the preferences form's).
+    security_headers: list[tuple[str, str]] = field(default_factory=list)
 
     def error(self, status: int, path: str, selection: Selection) -> Representation:
         mode, _ = modes.split(path)
@@ -68,10 +70,9 @@ class Catalogue:
                     send, method, accept_encoding, None, _PAGE_ALLOW
                 )
             return
-        if not path.endswith("/") and path + "/" in self.pages:
-            # A page address typed without its trailing slash. The Location is relative, so it
-            # can never name another host, whatever the request's Host header said.
-            await redirect(send, path.rsplit("/", 1)[-1] + "/", 308, self.security_headers)
+        moved = self.redirects.get(path)
+        if moved is not None:
+            await moved.send(send, method, accept_encoding, None)
             return
         await self.error(404, path, select(cookie)).send(send, method, accept_encoding, None)
 
@@ -109,21 +110,3 @@ def select(cookie: bytes | None) -> Selection:
     if cookie is None:
         return preferences.DEFAULT
     return preferences.from_cookies(cookie_parser(cookie.decode("latin-1")))
-
-
-async def redirect(
-    send: Send, location: str, status: int, headers: list[tuple[bytes, bytes]]
-) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"location", location.encode("ascii")),
-                (b"content-length", b"0"),
-                (b"cache-control", b"no-store"),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": b""})

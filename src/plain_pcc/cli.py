@@ -37,6 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check", help="check the content for accessibility problems", add_help=False
     )
 
+    commands.add_parser(
+        "statement",
+        help="record the latest audit for the accessibility statement",
+        add_help=False,
+    )
+
     args, rest = parser.parse_known_args(argv)
     # The audit and the checker parse their own options.
     if args.command == "audit":
@@ -47,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .checker import main as check
 
         return check(rest)
+    if args.command == "statement":
+        from .statement import main as statement
+
+        return statement(rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     return _serve(args)

@@ -13,23 +13,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .dates import PartialDate
-from .prose import Prose, ProseLink
+from .links import Link
+from .prose import Prose
 from .source import Block, ContentError, Text, read_markdown, read_yaml
+from .statement import RECORD, Tested, read_record
 
 REPORTS_DIR = "hmic-reports"
+ERRORS_FILE = "errors.yaml"
+# The error pages the server answers with: each needs its words in errors.yaml.
+ERROR_STATUSES = (400, 403, 404, 405, 413, 415, 500)
 _YEAR_FILE = re.compile(r"\d{4}\.yaml")
+# A PCC response is due within this many days of the report (the Policing Protocol Order 2011):
+# the reports page says so, and the checker holds the dates to it.
+RESPONSE_DAYS = 30
 _PATH = re.compile(r"/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*")
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str
-    line: int
-
-    @property
-    def internal(self) -> bool:
-        return self.url.startswith("/")
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,7 @@ class Statement:
     date: PartialDate
     by: str
     prose: Prose
+    date_line: int = 0  # where the date is written, for the checker's timing rules
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ class Report:
 
     @property
     def response_timing(self) -> str:
-        """When the response came, against the report (it is due within 30 days)."""
+        """When the response came, against the report (it is due within RESPONSE_DAYS)."""
         if self.statement is None:
             return "not yet published"
         days = self.response_days
@@ -83,6 +81,15 @@ class Report:
         ):
             return "the month the report was issued"
         return f"after the report, which was issued in {self.issued.month_name}"
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """The words of the page shown for one HTTP error status."""
+
+    status: int
+    title: str
+    prose: Prose
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,9 @@ class Site:
     footer: tuple[Link, ...]
     pages: dict[str, Page] = field(repr=False)
     section_path: str = ""
+    # What the latest audit tested and found, for the accessibility statement.
+    tested: Tested | None = None
+    errors: dict[int, ErrorPage] = field(default_factory=dict, repr=False)
 
     @property
     def years(self) -> list[Page]:
@@ -194,6 +204,8 @@ def load_site(content_dir: Path) -> Site:
         footer=tuple(_read_links(settings, "footer")),
         pages=pages,
         section_path=section.path,
+        tested=read_record(content_dir) if (content_dir / RECORD).exists() else None,
+        errors=_read_errors(read_yaml(content_dir / ERRORS_FILE)),
     )
     settings.allow(
         "name", "phone", "email", "address", "policing_notice", "signup", "menu", "footer"
@@ -214,15 +226,15 @@ def _read_page(path: Path, meta: Block, body: Text, template: str = "page") -> P
     if address.startswith("/text-only/"):
         meta.fail("path", "addresses under /text-only/ are kept for the text-only mode")
     if (chosen := meta.optional_text("template")) is not None:
-        if chosen not in ("page", "cookies"):
-            meta.fail("template", f"'{chosen}' is not a template: use page or cookies")
+        if chosen not in ("page", "cookies", "statement"):
+            meta.fail("template", f"'{chosen}' is not a template: use page, cookies or statement")
         template = chosen
     prose = Prose(body, path) if body.strip() else None
     if prose is not None:
         prose.require_no_main_heading()
     return Page(
         path=address,
-        title=meta.text("title"),
+        title=meta.text("title", empty="heading-empty"),
         description=meta.text("description"),
         template=template,
         source=path,
@@ -231,6 +243,18 @@ def _read_page(path: Path, meta: Block, body: Text, template: str = "page") -> P
         prepared=_optional_date(meta, "prepared"),
         reviewed=_optional_date(meta, "reviewed"),
     )
+
+
+def _read_errors(data: Block) -> dict[int, ErrorPage]:
+    data.allow(*(str(status) for status in ERROR_STATUSES))
+    errors = {}
+    for status in ERROR_STATUSES:
+        block = data.block(str(status))
+        block.allow("title", "text")
+        prose = _prose(block, "text")
+        prose.require_no_main_heading()
+        errors[status] = ErrorPage(status, block.text("title", empty="heading-empty"), prose)
+    return errors
 
 
 def _parent(meta: Block, address: str) -> str | None:
@@ -257,7 +281,8 @@ def _read_year(path: Path, data: Block, section: Page) -> Page:
     intro.require_no_main_heading()
     return Page(
         path=f"{section.path}hmic-reports-{year}/",
-        title=str(data.optional_text("title") or f"HMIC Reports {year}"),
+        # Text keeps the line each title is written on (or the file's first, for the default).
+        title=data.optional_text("title", "heading-empty") or Text(f"HMIC Reports {year}", 1),
         description=data.text("description"),
         template="reports_year",
         source=path,
@@ -272,8 +297,8 @@ def _read_report(data: Block) -> Report:
     data.allow("title", "issued", "issued_as", "summary", "links", "statement")
     summary = _prose(data, "summary") if "summary" in data.fields else None
     return Report(
-        title=data.text("title"),
-        issued=_date(data, "issued"),
+        title=data.text("title", empty="heading-empty"),
+        issued=_date(data, "issued", missing="report-issued-missing"),
         issued_as=data.text("issued_as"),
         summary=summary,
         links=tuple(_read_links(data, "links")),
@@ -283,10 +308,12 @@ def _read_report(data: Block) -> Report:
 
 def _read_statement(data: Block) -> Statement:
     data.allow("title", "date", "by", "text")
+    date = _date(data, "date")
     return Statement(
-        title=str(data.optional_text("title") or "PCC statement"),
-        date=_date(data, "date"),
-        by=data.text("by"),
+        date_line=data.lines["date"],
+        title=data.optional_text("title", "heading-empty") or Text("PCC statement", 0),
+        date=date,
+        by=data.text("by", missing="statement-by-missing", empty="statement-by-missing"),
         prose=_prose(data, "text"),
     )
 
@@ -295,25 +322,32 @@ def _read_links(data: Block, key: str) -> Iterator[Link]:
     for item in data.blocks(key):
         item.allow("text", "url")
         url = item.text("url")
-        if not url.startswith("/"):
+        link = Link(str(item.text("text")), str(url), item.path, item.line)
+        if not link.internal:
             parts = urlsplit(url)
             if parts.scheme not in ("https", "http", "mailto", "tel") or not (
                 parts.netloc or parts.path
             ):
-                item.fail("url", f"'{url}' is not a web address or a page address")
-        yield Link(str(item.text("text")), str(url), item.line)
+                item.fail(
+                    "url",
+                    f"'{url}' is not a web address or a page address",
+                    "link-internal-missing",
+                )
+        yield link
 
 
 def _prose(data: Block, key: str) -> Prose:
     return Prose(data.text(key), data.path)
 
 
-def _date(data: Block, key: str) -> PartialDate:
-    value = data.text(key)
+def _date(data: Block, key: str, missing: str = "field-missing") -> PartialDate:
+    value = data.text(
+        key, missing, empty=missing if missing != "field-missing" else "content-invalid"
+    )
     try:
         return PartialDate.parse(value)
     except ValueError as error:
-        data.fail(key, str(error))
+        data.fail(key, str(error), "date-invalid")
 
 
 def _optional_date(data: Block, key: str) -> PartialDate | None:
@@ -322,25 +356,28 @@ def _optional_date(data: Block, key: str) -> PartialDate | None:
 
 def _check_links(site: Site) -> None:
     """Every page address the content links to must exist."""
-    targets: list[tuple[Path, ProseLink | Link]] = []
-    settings_path = site.policing_notice.path
-    targets += [(settings_path, link) for link in (*site.menu, *site.footer)]
+    targets: list[Link] = [*site.menu, *site.footer]
     for prose in (site.policing_notice, site.signup):
-        targets += [(prose.path, link) for link in prose.links]
+        targets += prose.links
+    for error in site.errors.values():
+        targets += error.prose.links
     for page in site.pages.values():
         if page.parent is not None and page.parent not in site.pages:
-            raise ContentError(page.source, None, f"parent page {page.parent} does not exist")
+            raise ContentError(
+                page.source,
+                None,
+                f"parent page {page.parent} does not exist",
+                "link-internal-missing",
+            )
         for prose in page.prose():
-            targets += [(page.source, link) for link in prose.links]
+            targets += prose.links
         for report in page.reports:
-            targets += [(page.source, link) for link in report.links]
-    for path, link in targets:
-        url = link.url
-        if url.startswith("/") and not url.startswith("//"):
-            address = urlsplit(url).path
-            if address not in site.pages:
-                raise ContentError(
-                    path,
-                    link.line,
-                    f"the link '{link.text}' goes to {address}: no such page",
-                )
+            targets += report.links
+    for link in targets:
+        if link.page is not None and link.page not in site.pages:
+            raise ContentError(
+                link.file,
+                link.line,
+                f"the link '{link.text}' goes to {link.page}: no such page",
+                "link-internal-missing",
+            )

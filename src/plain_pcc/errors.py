@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
 
 from .catalogue import Catalogue, select
+from .representations import Headers, Prepared
 
 
-def error_response(catalogue: Catalogue, request: Request, status: int) -> Response:
+def error_response(
+    catalogue: Catalogue, request: Request, status: int, extra: Headers | None = None
+) -> Prepared:
     """A pre-rendered error page, in the request's mode and the visitor's preferences."""
     cookie = request.headers.get("cookie")
     representation = catalogue.error(
@@ -20,23 +22,18 @@ def error_response(catalogue: Catalogue, request: Request, status: int) -> Respo
         request.scope["path"],
         select(cookie.encode("latin-1") if cookie else None),
     )
-    encoded = representation.encodings["identity"]
-    response = Response(encoded.body, status_code=status)
-    response.raw_headers = list(encoded.headers)
-    return response
+    return Prepared(representation, extra)
 
 
-async def http_exception(request: Request, exc: Exception) -> Response:
+async def http_exception(request: Request, exc: Exception) -> Prepared:
     """Starlette's own 404 and 405 answers, shown as this site's error pages."""
     assert isinstance(exc, HTTPException)
     catalogue: Catalogue = request.app.state.catalogue
     status = exc.status_code if (exc.status_code, "full") in catalogue.errors else 400
-    response = error_response(catalogue, request, status)
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
+    extra = [(name.lower().encode(), value.encode()) for name, value in (exc.headers or {}).items()]
+    return error_response(catalogue, request, status, extra or None)
 
 
-async def server_error(request: Request, exc: Exception) -> Response:
+async def server_error(request: Request, exc: Exception) -> Prepared:
     """The 500 page: no trace for the visitor; the trace goes to the log (uvicorn logs it)."""
     return error_response(request.app.state.catalogue, request, 500)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from . import preferences
 from .catalogue import Catalogue
 from .errors import error_response
+from .representations import Headers, Prepared, redirect
 from .security import same_site
 from .settings import Settings
 
@@ -40,11 +40,9 @@ class PreferencesForm:
             response = self.error(Request(scope), 400)
         await response(scope, receive, send)
 
-    async def post(self, request: Request) -> Response:
+    async def post(self, request: Request) -> Prepared:
         if request.method != "POST":
-            response = self.error(request, 405)
-            response.headers["allow"] = "POST"
-            return response
+            return self.error(request, 405, [(b"allow", b"POST")])
         if not same_site(self.settings, _first_values(request)):
             return self.error(request, 403)
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -65,8 +63,7 @@ class PreferencesForm:
             return self.error(request, 413)
 
         location = preferences.safe_return_address(fields.get(preferences.RETURN_FIELD), self.pages)
-        response = RedirectResponse(location, status_code=303)
-        _secure(response.headers, self.catalogue)
+        cookies: list[tuple[str, str]] = []
         for preference in preferences.PREFERENCES:
             # Unknown fields are ignored; an unknown value keeps the current choice.
             choice = preference.choice(fields.get(preference.name))
@@ -75,33 +72,31 @@ class PreferencesForm:
             if choice == preference.default:
                 # Choosing the default clears the cookie: no cookie until one is needed.
                 if request.cookies.get(preference.name) is not None:
-                    response.delete_cookie(
-                        preference.name,
-                        path="/",
-                        secure=self.settings.https,
-                        httponly=True,
-                        samesite="lax",
-                    )
+                    cookies.append(self.cookie(preference.name, "", max_age=0))
             else:
-                response.set_cookie(
-                    preference.name,
-                    choice.value,
-                    max_age=preferences.COOKIE_MAX_AGE,
-                    path="/",
-                    secure=self.settings.https,
-                    httponly=True,
-                    samesite="lax",
+                cookies.append(
+                    self.cookie(preference.name, choice.value, preferences.COOKIE_MAX_AGE)
                 )
-        return response
+        headers = [*self.catalogue.security_headers, *cookies]
+        return Prepared(redirect(location, 303, headers))
 
-    def error(self, request: Request, status: int) -> Response:
-        return error_response(self.catalogue, request, status)
+    def cookie(self, name: str, value: str, max_age: int) -> tuple[str, str]:
+        """A ``Set-Cookie`` header for the whole site, never readable by script."""
+        jar: SimpleCookie = SimpleCookie()
+        jar[name] = value
+        morsel = jar[name]
+        morsel["max-age"] = str(max_age)
+        morsel["path"] = "/"
+        morsel["httponly"] = True
+        morsel["samesite"] = "lax"
+        if max_age == 0:
+            morsel["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
+        if self.settings.https:
+            morsel["secure"] = True
+        return ("Set-Cookie", morsel.OutputString())
 
-
-def _secure(headers: MutableHeaders, catalogue: Catalogue) -> None:
-    for name, value in catalogue.security_headers:
-        headers.append(name.decode(), value.decode())
-    headers["cache-control"] = "no-store"
+    def error(self, request: Request, status: int, extra: Headers | None = None) -> Prepared:
+        return error_response(self.catalogue, request, status, extra)
 
 
 def _first_values(request: Request) -> dict[str, str]:

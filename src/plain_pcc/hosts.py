@@ -40,7 +40,7 @@ class HostCheck:
                     cookie = value
             if not self.allows(host):
                 page = self.catalogue.error(400, scope["path"], select(cookie))
-                await page.send(send, scope["method"], None, None)
+                await page.answer(scope, send)
                 return
         await self.app(scope, receive, send)
 

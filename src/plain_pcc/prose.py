@@ -6,7 +6,8 @@ switched off, so nothing an editor types can add markup, style or script to a pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,16 +16,17 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from . import links
+from .links import Link
 from .modes import FULL, MODES, Mode
 from .source import ContentError, Text
 
 
 @dataclass(frozen=True)
-class ProseLink:
-    """A link written in prose, for checking its target and its text."""
-
-    text: str
-    url: str
+class Image:
+    alt: str
+    src: str
+    title: str
     line: int
 
 
@@ -47,9 +49,7 @@ def _render_link_open(
 ) -> str:
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    # Links between pages stay in the mode the visitor chose.
-    if href.startswith("/") and not href.startswith("//"):
-        token.attrSet("href", env["mode"].url(href))
+    token.attrSet("href", links.href(href, env["mode"]))
     result: str = self.renderToken(tokens, idx, options, env)
     token.attrSet("href", href)
     return result
@@ -97,25 +97,62 @@ class Prose:
                 found.append(Heading(int(token.tag[1]), inline.content, self._line(token)))
         return found
 
-    @property
-    def links(self) -> list[ProseLink]:
-        found = []
+    def runs(self) -> Iterator[tuple[list[tuple[Token, int]], int]]:
+        """Each inline run (paragraph, list item, heading): its tokens, each with its line."""
         for token in self.tokens:
-            if token.type != "inline":
+            if token.type != "inline" or token.map is None:
                 continue
-            children = token.children or []
-            for index, child in enumerate(children):
-                if child.type != "link_open":
-                    continue
-                text = []
-                for inner in children[index + 1 :]:
-                    if inner.type == "link_close":
-                        break
-                    text.append(inner.content)
-                found.append(
-                    ProseLink("".join(text), str(child.attrGet("href") or ""), self._line(token))
-                )
-        return found
+            line = self.source.line + token.map[0]
+            children: list[tuple[Token, int]] = []
+            for child in token.children or []:
+                children.append((child, line))
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+            yield children, self.source.line + token.map[0]
+
+    @functools.cached_property
+    def links(self) -> tuple[Link, ...]:
+        """Each link: its words as read aloud, its address, and the line it starts on."""
+        found = []
+        for children, _start in self.runs():
+            open_link: tuple[Token, int] | None = None
+            words: list[str] = []
+            for child, line in children:
+                if child.type == "link_open":
+                    open_link, words = (child, line), []
+                elif child.type == "link_close" and open_link is not None:
+                    token, at = open_link
+                    href = str(token.attrGet("href") or "")
+                    found.append(Link("".join(words), href, self.path, at))
+                    open_link = None
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+                elif child.type == "image":
+                    words.append("".join(grand.content for grand in child.children or []))
+                else:
+                    words.append(child.content)
+        return tuple(found)
+
+    def images(self) -> Iterator[Image]:
+        for children, _start in self.runs():
+            for child, line in children:
+                if child.type == "image":
+                    alt = "".join(grand.content for grand in child.children or [])
+                    src = str(child.attrGet("src") or "")
+                    yield Image(alt, src, str(child.attrGet("title") or ""), line)
+
+    def passages(self) -> Iterator[tuple[str, int]]:
+        """Each paragraph, list item and heading as the words a reader sees, with its line."""
+        for children, start in self.runs():
+            parts = []
+            for child, _line in children:
+                if child.type in ("softbreak", "hardbreak"):
+                    parts.append("\n")
+                elif child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type == "image":
+                    parts.append(" ")
+            yield "".join(parts), start
 
     def require_no_main_heading(self) -> None:
         """The page title is the one h1; prose headings start at level 2 (WCAG 1.3.1)."""
@@ -126,4 +163,5 @@ class Prose:
                     heading.line,
                     f"'# {heading.text}' would be a second main heading: the page title is the "
                     "main heading, so start headings in the text at '##'",
+                    "heading-level",
                 )

@@ -25,6 +25,9 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .security import HEADERS
 
+# The uvicorn releases this subclass was tested with (tests/test_protocol.py), as pyproject.toml
+# pins them: it relies on private attributes and callbacks any other release may change.
+TESTED_UVICORN = ">=0.54,<0.55"
 # Browsers send well under 8 KiB of head; nginx's default buffers hold 4 x 8 KiB.
 HEAD_LIMIT = 16 * 1024
 HEAD_TIMEOUT = 10.0

@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 from xml.etree import ElementTree
 
 from .catalogue import Catalogue, Variants
-from .content import Page, Site
+from .content import RESPONSE_DAYS, ErrorPage, Page, Site
 from .modes import FULL, MODES, TEXT, Mode
-from .preferences import FONT_SIZE, PREFERENCES, Selection, selections
-from .representations import Representation
+from .preferences import COOKIE_MAX_AGE, FONT_SIZE, PREFERENCES, Selection, selections
+from .representations import Representation, redirect
 from .security import security_headers
 from .settings import Settings
 from .templating import create_environment
@@ -24,55 +23,16 @@ STATIC_TYPES = {
     ".svg": "image/svg+xml",
 }
 # Pages depend on the preference cookie, so caches must revalidate and key on it.
-PAGE_HEADERS = [("Cache-Control", "no-cache"), ("Vary", "Cookie, Accept-Encoding")]
+REVALIDATE = [("Cache-Control", "no-cache")]
+BY_PREFERENCE = ("Cookie",)
 # Static files are named by their content's hash, so a name never changes meaning.
-STATIC_HEADERS = [
-    ("Cache-Control", "public, max-age=31536000, immutable"),
-    ("Vary", "Accept-Encoding"),
-]
-
-
-@dataclass(frozen=True)
-class ErrorPage:
-    status: int
-    title: str
-    paragraphs: tuple[str, ...]
-
-
-ERROR_PAGES = (
-    ErrorPage(400, "Bad request", ("The address or the request was not understood.",)),
-    ErrorPage(
-        403,
-        "This request was refused",
-        ("Text size can only be changed from a page of this website.",),
-    ),
-    ErrorPage(
-        404,
-        "Page not found",
-        (
-            "If you typed the web address, check it is correct.",
-            "If you pasted the web address, check you copied the entire address.",
-        ),
-    ),
-    ErrorPage(
-        405,
-        "This address cannot be used that way",
-        ("The page exists, but not for this kind of request.",),
-    ),
-    ErrorPage(413, "The request was too large", ("The form sent more than this website accepts.",)),
-    ErrorPage(415, "The request was not a form", ("This address accepts only a web form.",)),
-    ErrorPage(
-        500,
-        "Sorry, there is a problem with the service",
-        ("Try again later. The problem has been recorded.",),
-    ),
-)
+STATIC_HEADERS = [("Cache-Control", "public, max-age=31536000, immutable")]
 
 
 def render_catalogue(site: Site, settings: Settings) -> Catalogue:
     environment = create_environment()
     security = security_headers(settings)
-    catalogue = Catalogue(security_headers=[(k.lower().encode(), v.encode()) for k, v in security])
+    catalogue = Catalogue(security_headers=security)
     _add_static(catalogue, security)
 
     for page in site.pages.values():
@@ -82,27 +42,42 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
                 lambda selection, page=page, mode=mode, template=template: template.render(
                     _context(site, settings, catalogue, mode, selection, page)
                 ),
-                security + PAGE_HEADERS,
+                security + REVALIDATE,
             )
+            address = mode.url(page.path)
+            if address != "/":
+                # A page address typed without its trailing slash. The Location is relative, so
+                # it can never name another host, whatever the request's Host header said.
+                catalogue.redirects[address.removesuffix("/")] = redirect(
+                    address.rstrip("/").rsplit("/", 1)[-1] + "/", 308, security
+                )
 
     error_template = environment.get_template("errors/error.html")
-    for error in ERROR_PAGES:
+    for error in site.errors.values():
         for mode in MODES:
             catalogue.errors[(error.status, mode.name)] = _variants(
                 lambda selection, error=error, mode=mode: error_template.render(
                     _context(site, settings, catalogue, mode, selection, None, error)
                 ),
-                [*security, ("Cache-Control", "no-store"), ("Vary", "Cookie, Accept-Encoding")],
+                [*security, ("Cache-Control", "no-store")],
                 status=error.status,
             )
 
     catalogue.files["/sitemap.xml"] = Representation(
-        _sitemap(site, settings), "application/xml; charset=utf-8", [*security, *PAGE_HEADERS[:1]]
+        _sitemap(site, settings), "application/xml; charset=utf-8", security + REVALIDATE
     )
     catalogue.files["/robots.txt"] = Representation(
         f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n".encode(),
         "text/plain; charset=utf-8",
-        [*security, *PAGE_HEADERS[:1]],
+        security + REVALIDATE,
+    )
+    # Browsers ask for /favicon.ico on a first visit whatever the page says: the site's logo,
+    # rather than a 404 in every visitor's console.
+    logo = catalogue.static_urls["logo.svg"]
+    catalogue.files["/favicon.ico"] = Representation(
+        catalogue.files[logo].body,
+        STATIC_TYPES[".svg"],
+        [*security, ("Cache-Control", "public, max-age=86400")],
     )
     catalogue.files["/healthz"] = Representation(
         b"ok\n",
@@ -115,7 +90,9 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
 
 def _variants(render: Any, headers: list[tuple[str, str]], status: int = 200) -> Variants:
     return {
-        selection: Representation(render(selection).encode(), HTML, headers, status=status)
+        selection: Representation(
+            render(selection).encode(), HTML, headers, status=status, vary=BY_PREFERENCE
+        )
         for selection in selections()
     }
 
@@ -150,6 +127,10 @@ def _context(
         "canonical": settings.base_url + path if path is not None else None,
         "static_url": catalogue.static_urls.__getitem__,
         "footer_links": site.footer,
+        "tested": site.tested,
+        # Numbers that are also rules, from the one constant.
+        "response_days": RESPONSE_DAYS,
+        "cookie_lifetime": _lifetime(COOKIE_MAX_AGE),
     }
 
 
@@ -175,3 +156,12 @@ def _sitemap(site: Site, settings: Settings) -> bytes:
             ElementTree.SubElement(url, "loc").text = settings.base_url + mode.url(page.path)
     document: bytes = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
+
+
+def _lifetime(seconds: int) -> str:
+    """A cookie's max-age as the cookies page says it: in years, else days."""
+    days = seconds // (24 * 60 * 60)
+    years, rest = divmod(days, 365)
+    if years and not rest:
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"

@@ -15,13 +15,17 @@ import yaml
 
 
 class ContentError(Exception):
-    """A content file the site cannot be built from: where, and what is wrong."""
+    """A content file the site cannot be built from: where, what is wrong, and the checker's rule
+    it breaks (checker/rules.py), so that a load error is a finding like any other."""
 
-    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+    def __init__(
+        self, path: Path, line: int | None, reason: str, rule: str = "content-invalid"
+    ) -> None:
         super().__init__(path, line, reason)
         self.path = path
         self.line = line
         self.reason = reason
+        self.rule = rule
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -48,35 +52,44 @@ class Block:
         self.fields = fields
         self.lines = lines
 
-    def fail(self, key: str | None, reason: str) -> NoReturn:
-        raise ContentError(self.path, self.lines.get(key, self.line) if key else self.line, reason)
+    def fail(self, key: str | None, reason: str, rule: str = "content-invalid") -> NoReturn:
+        line = self.lines.get(key, self.line) if key else self.line
+        raise ContentError(self.path, line, reason, rule)
 
     def allow(self, *keys: str) -> None:
         """Refuse fields the site does not know: a typo must not be silently ignored."""
         for key in self.fields:
             if key not in keys:
-                self.fail(key, f"unknown field '{key}' (expected one of: {', '.join(keys)})")
+                self.fail(
+                    key,
+                    f"unknown field '{key}' (expected one of: {', '.join(keys)})",
+                    "field-unknown",
+                )
 
-    def text(self, key: str) -> Text:
-        value = self.optional_text(key)
+    def text(
+        self, key: str, missing: str = "field-missing", empty: str = "content-invalid"
+    ) -> Text:
+        """The field's text; ``missing`` and ``empty`` are the rules broken when it is not there
+        or has no words."""
+        value = self.optional_text(key, empty)
         if value is None:
-            self.fail(None, f"missing field '{key}'")
+            self.fail(None, f"missing field '{key}'", missing)
         return value
 
-    def optional_text(self, key: str) -> Text | None:
+    def optional_text(self, key: str, empty: str = "content-invalid") -> Text | None:
         if key not in self.fields:
             return None
         value = self.fields[key]
         if not isinstance(value, Text):
             self.fail(key, f"'{key}' must be text, not a list or a group of fields")
         if not value.strip():
-            self.fail(key, f"'{key}' is empty")
+            self.fail(key, f"'{key}' is empty", empty)
         return value
 
     def block(self, key: str) -> Block:
         value = self.fields.get(key)
         if value is None:
-            self.fail(None, f"missing field '{key}'")
+            self.fail(None, f"missing field '{key}'", "field-missing")
         if not isinstance(value, Block):
             self.fail(key, f"'{key}' must be a group of fields")
         return value
@@ -84,7 +97,7 @@ class Block:
     def items(self, key: str) -> list[object]:
         value = self.fields.get(key)
         if value is None:
-            self.fail(None, f"missing field '{key}'")
+            self.fail(None, f"missing field '{key}'", "field-missing")
         if not isinstance(value, list) or not value:
             self.fail(key, f"'{key}' must be a list with at least one entry")
         return value
@@ -113,9 +126,9 @@ def read_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Block
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else None
         reason = " ".join(str(part) for part in (error.context, error.problem) if part)
-        raise ContentError(path, line, f"not valid YAML: {reason}") from None
+        raise ContentError(path, line, f"not valid YAML: {reason}", "yaml-syntax") from None
     except yaml.YAMLError as error:
-        raise ContentError(path, None, f"not valid YAML: {error}") from None
+        raise ContentError(path, None, f"not valid YAML: {error}", "yaml-syntax") from None
     if node is None:
         raise ContentError(path, first_line, "the file is empty")
     value = _convert(path, node, first_line - 1)

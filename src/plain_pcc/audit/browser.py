@@ -122,7 +122,14 @@ class Session:
             raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
         node = grid_node(url, str(driver.session_id))
         session = cls(driver, f"{url} node {node}" if node else url, number)
-        session._prepare()
+        try:
+            session._prepare()
+        except WebDriverException as exc:
+            session.quit()
+            raise BrowserError(
+                f"the Grid at {url} gave a browser without the DevTools protocol the checks "
+                f"need: {exc.msg}"
+            ) from exc
         return session
 
     def _prepare(self) -> None:

@@ -6,7 +6,7 @@ names the file and line, the WCAG success criterion it protects and how an edito
 ``plain-pcc check`` prints the findings; start-up refuses content with an error in it.
 
 ``rules`` holds the table of rules and the finding; ``inspection`` the one walk over a site
-that applies them; ``passages`` what the walk reads from prose (links, images, text).
+that applies them.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def require_no_errors(site: Site) -> list[Finding]:
     for finding in findings:
         if finding.severity == ERROR:
             reason = f"{finding.rule}: {finding.message}. Fix: {finding.fix}"
-            raise ContentError(finding.file, finding.line or None, reason)
+            raise ContentError(finding.file, finding.line or None, reason, finding.rule)
     for finding in findings:
         _log.warning("%s", finding.text())
     return findings

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..content import Page, Site
+from ..content import RESPONSE_DAYS, Page, Site
 from ..dates import PartialDate
+from ..links import Link
 from ..prose import Prose
-from ..source import Block, read_yaml
-from .passages import Link, prose_images, prose_links, prose_text
-from .rules import RESPONSE_DAYS, Finding
+from .rules import Finding
 
 _VAGUE = frozenset(
     (
@@ -75,13 +74,6 @@ class Inspection:
         self.site = site
         self.site_file = site.policing_notice.path
         self.findings: list[Finding] = []
-        self.files: dict[Path, Block] = {}
-
-    def read(self, path: Path) -> Block:
-        """A year file's fields with their lines, read once for all the checks that need them."""
-        if path not in self.files:
-            self.files[path] = read_yaml(path)
-        return self.files[path]
 
     def report(self, rule: str, file: Path, line: int, message: str) -> None:
         self.findings.append(Finding.of(rule, file, line, message))
@@ -96,38 +88,38 @@ class Inspection:
             self.check_prose(prose, floor=2, under="the footer's heading")
         self.check_capitals(site.name, self.site_file, _line(site.name))
         self.check_duplicates(chrome, [], None)
+        for error in site.errors.values():
+            self.check_capitals(error.title, error.prose.path, _line(error.title))
+            self.check_prose(error.prose, floor=1, under="the page title")
+            for link in error.prose.links:
+                self.check_link(link)
         for page in site.pages.values():
             self.check_page(page, chrome)
 
     def chrome_links(self) -> list[Link]:
         """The links on every page, around its content: menu, breadcrumbs' home, footer."""
         site = self.site
-        links = [Link(link.text, link.url, self.site_file, link.line) for link in site.menu]
+        links = list(site.menu)
         for year in site.years:
-            links.append(Link(year.title, year.path, year.source, self.title_line(year)))
+            links.append(Link(year.title, year.path, year.source, _line(year.title)))
         links.append(Link("Home", "/", self.site_file, 0))
         for prose in (site.policing_notice, site.signup):
-            links += prose_links(prose)
-        links += [Link(link.text, link.url, self.site_file, link.line) for link in site.footer]
+            links += prose.links
+        links += site.footer
         return links
-
-    def title_line(self, page: Page) -> int:
-        if page.year is None:
-            return _line(page.title)
-        return self.read(page.source).lines.get("title", 1)
 
     def check_page(self, page: Page, chrome: list[Link]) -> None:
         file = page.source
-        self.check_capitals(page.title, file, self.title_line(page))
+        self.check_capitals(page.title, file, _line(page.title))
         self.check_capitals(page.description, file, _line(page.description))
         links: list[Link] = []
         for prose in (page.body, page.intro):
             if prose is not None:
                 self.check_prose(prose, floor=1, under="the page title")
-                links += prose_links(prose)
+                links += prose.links
         # The breadcrumbs link each page above this one by its title.
         crumbs = [
-            Link(above.title, above.path, above.source, self.title_line(above))
+            Link(above.title, above.path, above.source, _line(above.title))
             for above in self.site.breadcrumbs(page)
             if above.path != "/"
         ]
@@ -140,21 +132,14 @@ class Inspection:
     def check_reports(self, page: Page) -> list[Link]:
         """The year page's reports; returns their links, in page order."""
         file = page.source
-        # The site keeps each field's text with its line; the statement's title and date lines
-        # are only in the file, so it is read again and each report found by its title's line.
-        blocks = {
-            block.lines["title"]: block
-            for block in self.read(file).blocks("reports")
-            if "title" in block.lines
-        }
         links: list[Link] = []
         for report in page.reports:
             for text in (report.title, report.issued_as):
                 self.check_capitals(text, file, _line(text))
             if report.summary is not None:
                 self.check_prose(report.summary, floor=2, under="the report's heading")
-                links += prose_links(report.summary)
-            links += [Link(link.text, link.url, file, link.line) for link in report.links]
+                links += report.summary.links
+            links += report.links
             statement = report.statement
             if statement is None:
                 self.report(
@@ -165,19 +150,17 @@ class Inspection:
                     f"{RESPONSE_DAYS} days of the report",
                 )
                 continue
-            statement_block = blocks[_line(report.title)].block("statement")
             self.check_capitals(statement.by, file, _line(statement.by))
-            self.check_capitals(statement.title, file, statement_block.lines.get("title", 0))
+            self.check_capitals(statement.title, file, _line(statement.title))
             self.check_prose(statement.prose, floor=3, under="the statement's title")
-            links += prose_links(statement.prose)
-            self.check_timing(report.issued, statement.date, file, statement_block)
+            links += statement.prose.links
+            self.check_timing(report.issued, statement.date, file, statement.date_line)
         return links
 
     def check_timing(
-        self, issued: PartialDate, answered: PartialDate, file: Path, statement: Block
+        self, issued: PartialDate, answered: PartialDate, file: Path, line: int
     ) -> None:
         """The 30-day rule: when the response came, as far as the dates can tell."""
-        line = statement.lines["date"]
         # A month-only date could be any day of its month: the gap is a range.
         shortest = (_first_day(answered) - _last_day(issued)).days
         longest = (_last_day(answered) - _first_day(issued)).days
@@ -239,8 +222,9 @@ class Inspection:
                     f"{previous + 1}",
                 )
             previous = heading.level
-        for alt, src, title, line in prose_images(prose):
-            if not alt.strip() and title.strip().casefold() == DECORATIVE:
+        for image in prose.images():
+            alt, src, line = image.alt, image.src, image.line
+            if not alt.strip() and image.title.strip().casefold() == DECORATIVE:
                 continue
             if not alt.strip():
                 self.report(
@@ -257,7 +241,7 @@ class Inspection:
                     f"the image {src} has its "
                     "file name as alternative text, which says nothing about it",
                 )
-        for text, line in prose_text(prose):
+        for text, line in prose.passages():
             self.check_capitals(text, prose.path, line)
 
     def check_link(self, link: Link) -> None:
@@ -281,7 +265,7 @@ class Inspection:
             self.report(
                 "link-not-https", link.file, link.line, f"'{url}' is not a secure (https) address"
             )
-        if not parts.scheme and not url.startswith(("/", "#")):
+        if not parts.scheme and not link.internal and not url.startswith("#"):
             self.report(
                 "link-internal-missing",
                 link.file,
