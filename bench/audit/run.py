@@ -518,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rows", default="a,b,c,e,d,d2", help="which rows, in order, e.g. a,d")
     parser.add_argument(
+        "--sampled",
+        help="rows given the sample only (default: "
+        + ",".join(key for key, kind in ROWS.items() if kind.sampled)
+        + ")",
+    )
+    parser.add_argument(
         "--grid",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -540,14 +546,20 @@ def main(argv: list[str] | None = None) -> int:
         for key in args.rows.split(","):
             kind = ROWS[key]
             name = kind.name
-            chosen = sample if kind.sampled else urls
+            sampled = kind.sampled if args.sampled is None else key in args.sampled.split(",")
+            chosen = sample if sampled else urls
             browsers = kind.browsers or args.browsers
             workdir = Path(tmp) / key
             workdir.mkdir()
             commands, parse = kind.build(chosen, browsers, workdir)
             env = {"PUPPETEER_SKIP_DOWNLOAD": "true", "SE_OFFLINE": "true"}
             print(f"{name}: {len(chosen)} pages ...", file=sys.stderr, flush=True)
-            wall, cpu, peak, outcome = measure(commands, parse, workdir, env)
+            try:
+                wall, cpu, peak, outcome = measure(commands, parse, workdir, env)
+            except (OSError, ValueError, KeyError, IndexError) as exc:
+                # One tool failing to run must not cost the rows already measured.
+                print(f"  the row could not be measured: {exc!r}", file=sys.stderr, flush=True)
+                continue
             asked = outcome.extra.get("pages", len(chosen))  # the audit adds its 404 probe
             row = Row(key, name, asked, browsers, wall, cpu, peak, outcome)
             rows.append(row)
@@ -563,16 +575,22 @@ def main(argv: list[str] | None = None) -> int:
     if times := check_times(rows):
         print()
         print(times)
+    if args.json:
+        write_json(args.json, rows)
     if args.grid:
         local, grid = grid_rows(args.browsers)
         rows += [local, grid]
         print()
         print(grid_table(local, grid))
     if args.json:
-        args.json.write_text(
-            json.dumps([row.__dict__ | {"outcome": row.outcome.__dict__} for row in rows], indent=2)
-        )
+        write_json(args.json, rows)
     return 0
+
+
+def write_json(path: Path, rows: list[Row]) -> None:
+    path.write_text(
+        json.dumps([row.__dict__ | {"outcome": row.outcome.__dict__} for row in rows], indent=2)
+    )
 
 
 if __name__ == "__main__":

@@ -249,23 +249,26 @@ class Pool:
                     continue
                 try:
                     result = audit_cell(session, job.cell, ctx)
-                except SessionLost as exc:
-                    job.attempts += 1
-                    job.tried.append(f"session {number} ({session.where}): {exc}")
-                    session.quit()
-                    session = None
-                    replacements += 1
-                    if job.attempts > MAX_RETRIES:
-                        finish(job, None)
-                    else:
-                        jobs.put(job)
-                    continue
                 except AxeError as exc:
                     with lock:
                         fatal.append(exc)
                     finish(job, None)
                     break
                 except Exception as exc:
+                    # A browser can die at any WebDriver call of a cell, not only where the
+                    # cell checks for it (a Grid node lost mid-cell): whatever escaped, a dead
+                    # session is a lost session, and its cell is retried in a new one.
+                    if isinstance(exc, SessionLost) or not session.alive():
+                        job.attempts += 1
+                        job.tried.append(f"session {number} ({session.where}): {exc}"[:500])
+                        session.quit()
+                        session = None
+                        replacements += 1
+                        if job.attempts > MAX_RETRIES:
+                            finish(job, None)
+                        else:
+                            jobs.put(job)
+                        continue
                     result = CellResult(
                         job.cell,
                         ctx.site.url(job.cell.page),
