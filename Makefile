@@ -65,7 +65,7 @@ grid: java browser $(GRID_JAR)
 
 test: test-unit test-a11y
 
-test-unit: $(STAMP) postgres
+test-unit: $(STAMP) postgres $(AXE)
 	$(BIN)/pytest tests
 
 # The audit's own proofs (fixture pages for every check, a foreign site, the installed wheel),
