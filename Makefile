@@ -5,14 +5,29 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := a11y/node_modules/axe-core/package.json
+FONTS  := src/plain_pcc/static/fonts
+FONT   := $(FONTS)/atkinson-hyperlegible-latin-400-normal.woff2
 
-.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser clean
+.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser fonts clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(FONT)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,audit]'
 	touch $@
+
+# Atkinson Hyperlegible, the typeface of the low-vision preference, which the site serves itself:
+# the woff2 files of the npm package pinned in $(FONTS)/package-lock.json, copied beside it,
+# where the package (and its wheel) serves them from. Never committed.
+$(FONT): $(FONTS)/package.json $(FONTS)/package-lock.json
+	cd $(FONTS) && npm ci --no-audit --no-fund --loglevel=error
+	for face in 400-normal 400-italic 700-normal 700-italic; do \
+	  cp $(FONTS)/node_modules/@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-$$face.woff2 $(FONTS)/; \
+	done
+	cp $(FONTS)/node_modules/@fontsource/atkinson-hyperlegible/LICENSE $(FONTS)/OFL.txt
+	touch $@
+
+fonts: $(FONT)
 
 serve: $(STAMP)
 	$(BIN)/plain-pcc serve
@@ -63,4 +78,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
 
 clean:
-	rm -rf $(VENV) a11y/node_modules a11y/report .pytest_cache .coverage
+	rm -rf $(VENV) a11y/node_modules a11y/report .pytest_cache .coverage $(FONTS)/node_modules $(FONTS)/*.woff2 $(FONTS)/OFL.txt

@@ -4,6 +4,7 @@ ASGI endpoint that picks one for each request by its path, cookie and Accept-Enc
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from starlette.requests import cookie_parser
@@ -13,7 +14,7 @@ from . import modes, preferences
 from .preferences import Selection
 from .representations import Representation
 
-Variants = dict[Selection, Representation]
+Variants = Mapping[Selection, Representation]
 _GET_HEAD = frozenset(("GET", "HEAD"))
 _PAGE_ALLOW = [(b"allow", b"GET, HEAD")]
 _SELECTED_MAX = 1024

@@ -4,25 +4,36 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
 
-from .catalogue import Catalogue, Variants
+from jinja2 import Template
+from markupsafe import escape
+
+from .catalogue import Catalogue
 from .content import Page, Site
 from .modes import FULL, MODES, TEXT, Mode
-from .preferences import FONT_SIZE, PREFERENCES, Selection, selections
+from .preferences import PREFERENCES, Selection, selections
 from .representations import Representation
 from .security import security_headers
 from .settings import Settings
+from .source import ContentError
 from .templating import create_environment
+from .variants import CLASSES, FORMS, RETURN_TO, Variants
 
-HTML = "text/html; charset=utf-8"
 STATIC_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
 }
+# The typeface's files, installed at build time from npm (make fonts), never committed.
+FONTS = "fonts"
+_URL = re.compile(r'url\("([^"]+)"\)')
 # Pages depend on the preference cookie, so caches must revalidate and key on it.
 PAGE_HEADERS = [("Cache-Control", "no-cache"), ("Vary", "Cookie, Accept-Encoding")]
 # Static files are named by their content's hash, so a name never changes meaning.
@@ -75,23 +86,22 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
     catalogue = Catalogue(headers=[(k.lower().encode(), v.encode()) for k, v in security])
     _add_static(catalogue, security)
 
+    forms = _forms(environment.get_template("components/_preferences.html"))
     for page in site.pages.values():
         template = environment.get_template(f"pages/{page.template}.html")
         for mode in MODES:
-            catalogue.pages[mode.url(page.path)] = _variants(
-                lambda selection, page=page, mode=mode, template=template: template.render(
-                    _context(site, settings, catalogue, mode, selection, page)
-                ),
-                security + PAGE_HEADERS,
+            context = _context(site, settings, catalogue, mode, page)
+            catalogue.pages[mode.url(page.path)] = Variants(
+                template.render(context), forms(context["return_to"]), security + PAGE_HEADERS
             )
 
     error_template = environment.get_template("errors/error.html")
     for error in ERROR_PAGES:
         for mode in MODES:
-            catalogue.errors[(error.status, mode.name)] = _variants(
-                lambda selection, error=error, mode=mode: error_template.render(
-                    _context(site, settings, catalogue, mode, selection, None, error)
-                ),
+            context = _context(site, settings, catalogue, mode, None, error)
+            catalogue.errors[(error.status, mode.name)] = Variants(
+                error_template.render(context),
+                forms(context["return_to"]),
                 [*security, ("Cache-Control", "no-store"), ("Vary", "Cookie, Accept-Encoding")],
                 status=error.status,
             )
@@ -113,11 +123,22 @@ def render_catalogue(site: Site, settings: Settings) -> Catalogue:
     return catalogue
 
 
-def _variants(render: Any, headers: list[tuple[str, str]], status: int = 200) -> Variants:
-    return {
-        selection: Representation(render(selection).encode(), HTML, headers, status=status)
+def _forms(template: Template) -> Callable[[str], Callable[[Selection], str]]:
+    """The preference forms of a page that returns to ``return_to``, for any selection.
+
+    The forms differ from page to page only in the address they return to, so they are rendered
+    once for each selection, with a mark where that address goes.
+    """
+    rendered = {
+        selection: template.render(selection=selection, return_to=RETURN_TO)
         for selection in selections()
     }
+
+    def for_page(return_to: str) -> Callable[[Selection], str]:
+        address = str(escape(return_to))
+        return lambda selection: rendered[selection].replace(RETURN_TO, address)
+
+    return for_page
 
 
 def _context(
@@ -125,7 +146,6 @@ def _context(
     settings: Settings,
     catalogue: Catalogue,
     mode: Mode,
-    selection: Selection,
     page: Page | None,
     error: ErrorPage | None = None,
 ) -> dict[str, Any]:
@@ -136,8 +156,10 @@ def _context(
         "page": page,
         "error": error,
         "mode": mode,
-        "selection": selection,
-        "font_size": FONT_SIZE,
+        # A page is rendered once for every selection of preferences: its variants differ only
+        # where these marks are (variants.py).
+        "root_classes": CLASSES,
+        "preference_forms": FORMS,
         "preferences": PREFERENCES,
         "title": page.title if page is not None else error.title if error else "",
         "description": page.description if page is not None else error.title if error else "",
@@ -154,15 +176,51 @@ def _context(
 
 def _add_static(catalogue: Catalogue, security: list[tuple[str, str]]) -> None:
     folder = files("plain_pcc") / "static"
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        suffix = "." + entry.name.rsplit(".", 1)[-1]
+    entries = [
+        (entry.name, entry)
+        for entry in sorted(folder.iterdir(), key=lambda item: item.name)
+        if entry.is_file()
+    ]
+    entries += [
+        (f"{FONTS}/{entry.name}", entry)
+        for entry in sorted((folder / FONTS).iterdir(), key=lambda item: item.name)
+        if entry.name.endswith(".woff2")
+    ]
+    # Stylesheets last: they name the other files, whose addresses carry their hashes.
+    entries.sort(key=lambda item: item[0].endswith(".css"))
+    for name, entry in entries:
+        suffix = "." + name.rsplit(".", 1)[-1]
         if suffix not in STATIC_TYPES:
             continue
         data = entry.read_bytes()
-        stem = entry.name.rsplit(".", 1)[0]
+        if suffix == ".css":
+            data = _link_static(data, name, catalogue.static_urls)
+        stem = name.rsplit(".", 1)[0]
         url = f"/static/{stem}.{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
-        catalogue.static_urls[entry.name] = url
-        catalogue.files[url] = Representation(data, STATIC_TYPES[suffix], security + STATIC_HEADERS)
+        catalogue.static_urls[name] = url
+        # A font is already compressed (woff2 is Brotli inside).
+        catalogue.files[url] = Representation(
+            data, STATIC_TYPES[suffix], security + STATIC_HEADERS, compress=suffix != ".woff2"
+        )
+
+
+def _link_static(stylesheet: bytes, name: str, urls: dict[str, str]) -> bytes:
+    """The stylesheet with each ``url("file")`` it names replaced by that file's address."""
+    text = stylesheet.decode("utf-8")
+
+    def address(match: re.Match[str]) -> str:
+        target = match.group(1)
+        if target not in urls:
+            line = text.count("\n", 0, match.start()) + 1
+            raise ContentError(
+                Path("src/plain_pcc/static") / name,
+                line,
+                f"{target} is not installed: `make fonts` installs the typeface from its "
+                "npm package",
+            )
+        return f'url("{urls[target]}")'
+
+    return _URL.sub(address, text).encode("utf-8")
 
 
 def _sitemap(site: Site, settings: Settings) -> bytes:

@@ -65,6 +65,8 @@ class Preferences:
             return self.error(request, 413)
 
         location = preferences.safe_return_address(fields.get(preferences.RETURN_FIELD), self.pages)
+        # Back to the same page, at the form the visitor used (WCAG 3.2.2: no lost place).
+        location += preferences.return_fragment(fields)
         response = RedirectResponse(location, status_code=303)
         _secure(response.headers, self.catalogue)
         for preference in preferences.PREFERENCES:
