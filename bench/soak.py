@@ -33,7 +33,7 @@ from pathlib import Path
 
 from run import ensure_wrk  # bench/, the folder of this script
 
-from plain_pcc.server import HEAD_TIMEOUT
+from plain_pcc.protocol import HEAD_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = "/finance-reporting/publications/hmic-reports/hmic-reports-2016/"
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         failures.append(f"{lost} requests wrk completed are missing from the access log")
     if not load.requests:
         failures.append("no request completed")
-    # The server's deadline for a request is 10 s (plain_pcc.server): a longer soak must see
+    # The server's deadline for a request is 10 s (plain_pcc.protocol): a longer soak must see
     # every slow connection cut.
     if options.seconds > 2 * HEAD_TIMEOUT and slow.cut < slow.count:
         failures.append(f"{slow.count - slow.cut} slow connections outlived the request deadline")

@@ -266,38 +266,10 @@ def test_accessibility_statement_follows_the_public_sector_model(client: Checked
         assert part in text
 
 
-@pytest.mark.parametrize(
-    ("path", "mode_link"),
-    [("/no-such-page/", "View text only version"), ("/text-only/no-such/", "View full website")],
-)
-def test_unknown_address_is_a_404_page_in_its_mode(
-    client: CheckedClient, path: str, mode_link: str
-) -> None:
-    response = client.get(path)
-    assert response.status_code == 404
-    page = BeautifulSoup(response.text, "html5lib")
-    assert page.h1.get_text() == "Page not found"
-    assert page.find("a", string=mode_link)
-    assert "no-such" not in response.text
-
-
-def test_post_to_a_page_is_a_405_page(client: CheckedClient) -> None:
-    response = client.post(REPORTS)
-    assert response.status_code == 405
-    assert response.headers["allow"] == "GET, HEAD"
-    assert "Traceback" not in response.text
-
-
 def test_get_on_the_form_address_is_a_405_page(client: CheckedClient) -> None:
     response = client.get("/preferences")
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
-
-
-def test_page_address_without_its_slash_redirects_relatively(client: CheckedClient) -> None:
-    response = client.get("/finance-reporting/publications/hmic-reports")
-    assert response.status_code == 308
-    assert response.headers["location"] == "hmic-reports/"
 
 
 def test_health_robots_and_sitemap(client: CheckedClient) -> None:

@@ -54,7 +54,7 @@ def _known_bodies() -> set[bytes]:
 
 
 KNOWN_BODIES = _known_bodies()
-SECURITY = [name.decode() for name, _ in CATALOGUE.headers]
+SECURITY = [name.decode() for name, _ in CATALOGUE.security_headers]
 
 
 # Strategies -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 
-from plain_pcc import catalogue, middleware, representations
+from plain_pcc import representations
 from plain_pcc.preferences import selections
 from plain_pcc.representations import Representation, negotiate
 
@@ -345,26 +345,3 @@ def test_gzip_body_is_reproducible() -> None:
 def test_representation_without_compression() -> None:
     representation = Representation(b"ok\n" * 100, "text/plain", compress=False)
     assert set(representation.encodings) == {"identity"}
-
-
-# The request path's memos (bench/README.md): bounded, and never a wrong answer -----------------
-
-
-def test_cookie_memo_is_bounded_and_stays_right(client: CheckedClient, reports: str) -> None:
-    """Each distinct Cookie header is remembered; a flood of them only pushes the oldest out."""
-    large = fetch(client, reports, cookie="font_size=large").headers["etag"]
-    for number in range(catalogue._SELECTED_MAX + 10):
-        catalogue.select(f"visit={number}; font_size=large".encode())
-        assert catalogue.select.cache_info().currsize <= catalogue._SELECTED_MAX
-    assert fetch(client, reports, cookie="font_size=large").headers["etag"] == large
-    assert fetch(client, reports, cookie="visit=1; font_size=large").headers["etag"] == large
-
-
-def test_host_memo_is_bounded_and_stays_right(client: CheckedClient, reports: str) -> None:
-    """Each distinct Host header's verdict is remembered; made-up hosts only push the oldest
-    out."""
-    for number in range(middleware._KNOWN_HOSTS_MAX + 10):
-        response = fetch(client, reports, host=f"attacker-{number}.example")
-        assert response.status_code == 400
-    assert fetch(client, reports, host="localhost:8000").status_code == 200
-    assert fetch(client, reports, host="attacker-1.example").status_code == 400

@@ -63,7 +63,6 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(AttributeError):
         settings.base_url = "https://evil.example"  # type: ignore[misc]
-    assert settings.replace(base_url="https://a.example").base_url == "https://a.example"
 
 
 def test_every_environment_variable_is_in_the_readme() -> None:

@@ -14,12 +14,14 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from .accesslog import AccessLog, LineWriter
+from .catalogue import FastPath
 from .checker import require_no_errors
 from .content import load_site
-from .middleware import HostCheck
+from .errors import http_exception, server_error
+from .forms import PreferencesForm
+from .hosts import HostCheck
 from .rendering import render_catalogue
 from .settings import Settings
-from .views import Preferences, http_exception, server_error
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -33,14 +35,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     require_no_errors(site)
     # 2. Every page in every mode and preference is rendered and compressed once, here.
     catalogue = render_catalogue(site, settings)
-    preferences = Preferences(settings, catalogue)
+    preferences = PreferencesForm(settings, catalogue)
 
     routes = [
         Route("/preferences", preferences, name="preferences"),
         # Everything else is looked up in the catalogue: pages, files, and the 404 page.
         Route("/{path:path}", catalogue, name="catalogue"),
     ]
-    middleware = [Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue)]
+    middleware = [
+        Middleware(HostCheck, allowed_hosts=settings.allowed_hosts, catalogue=catalogue),
+        # Pages and files skip the router: the catalogue answers them whole.
+        Middleware(FastPath, catalogue=catalogue),
+    ]
     # 3. The access log goes around everything (_Site), so it sees every answer as sent.
     access_log = LineWriter() if settings.access_log else None
 

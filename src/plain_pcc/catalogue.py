@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from starlette.requests import cookie_parser
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import modes, preferences
 from .preferences import Selection
@@ -31,8 +31,8 @@ class Catalogue:
     # (status, mode name) -> the error page's variants.
     errors: dict[tuple[int, str], Variants] = field(default_factory=dict)
     static_urls: dict[str, str] = field(default_factory=dict)
-    # Headers for the few responses that are not pre-rendered (redirects).
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    # The security headers, for the few responses that are not pre-rendered (redirects).
+    security_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     def error(self, status: int, path: str, selection: Selection) -> Representation:
         mode, _ = modes.split(path)
@@ -72,9 +72,32 @@ class Catalogue:
         if not path.endswith("/") and path + "/" in self.pages:
             # A page address typed without its trailing slash. The Location is relative, so it
             # can never name another host, whatever the request's Host header said.
-            await redirect(send, path.rsplit("/", 1)[-1] + "/", 308, self.headers)
+            await redirect(send, path.rsplit("/", 1)[-1] + "/", 308, self.security_headers)
             return
         await self.error(404, path, select(cookie)).send(send, method, accept_encoding, None)
+
+
+class FastPath:
+    """Pure ASGI middleware: an address the catalogue holds (every page and file) goes straight
+    to it.
+
+    Starlette's exception middleware and router cost a request more than the catalogue's own
+    lookup does (bench/README.md), and neither has anything to do for these addresses: the
+    catalogue answers every method itself and raises no HTTP exception. Everything else (the
+    preferences form, redirects, 404s) takes the routed way.
+    """
+
+    def __init__(self, app: ASGIApp, catalogue: Catalogue) -> None:
+        self.app = app
+        self.catalogue = catalogue
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            if path in self.catalogue.pages or path in self.catalogue.files:
+                await self.catalogue(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 @functools.lru_cache(maxsize=_SELECTED_MAX)

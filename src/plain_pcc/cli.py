@@ -97,8 +97,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "timeout_keep_alive": 5,
         "limit_concurrency": 1000,
         "timeout_graceful_shutdown": 10,
-        # httptools, with a 16 KiB cap on a request's head and 10 s to send it (server.py).
-        "http": "plain_pcc.server:LimitedHttpToolsProtocol",
+        # httptools, with a 16 KiB cap on a request's head and 10 s to send it (protocol.py).
+        "http": "plain_pcc.protocol:LimitedHttpToolsProtocol",
     }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class Mode:
     name: str
     prefix: str  # URL prefix of the mode: "" or "/text-only"
-    label: str
+    label: str  # as the switch between modes names it: "View <label>"
 
     @property
     def full(self) -> bool:
@@ -21,8 +21,8 @@ class Mode:
         return self.prefix + path
 
 
-FULL = Mode("full", "", "Full website")
-TEXT = Mode("text", "/text-only", "Text only")
+FULL = Mode("full", "", "full website")
+TEXT = Mode("text", "/text-only", "text only version")
 MODES = (FULL, TEXT)
 
 

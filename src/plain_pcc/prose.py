@@ -89,17 +89,6 @@ class Prose:
         return self.source.line + (token.map[0] if token.map else 0)
 
     @property
-    def text(self) -> str:
-        """The prose as plain text, paragraph by paragraph."""
-        return "\n\n".join(
-            token.content for token in self.tokens if token.type == "inline" and token.content
-        )
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return [token.content for token in self.tokens if token.type == "inline" and token.content]
-
-    @property
     def headings(self) -> list[Heading]:
         found = []
         for index, token in enumerate(self.tokens):
@@ -126,16 +115,6 @@ class Prose:
                 found.append(
                     ProseLink("".join(text), str(child.attrGet("href") or ""), self._line(token))
                 )
-        return found
-
-    @property
-    def images(self) -> list[ProseLink]:
-        found = []
-        for token in self.tokens:
-            for child in token.children or []:
-                if child.type == "image":
-                    alt = "".join(grand.content for grand in child.children or [])
-                    found.append(ProseLink(alt, str(child.attrGet("src") or ""), self._line(token)))
         return found
 
     def require_no_main_heading(self) -> None:

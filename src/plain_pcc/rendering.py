@@ -83,7 +83,7 @@ ERROR_PAGES = (
 def render_catalogue(site: Site, settings: Settings) -> Catalogue:
     environment = create_environment()
     security = security_headers(settings)
-    catalogue = Catalogue(headers=[(k.lower().encode(), v.encode()) for k, v in security])
+    catalogue = Catalogue(security_headers=[(k.lower().encode(), v.encode()) for k, v in security])
     _add_static(catalogue, security)
 
     forms = _forms(environment.get_template("components/_preferences.html"))
@@ -166,6 +166,7 @@ def _context(
         "path": path,
         "breadcrumbs": site.breadcrumbs(page) if page is not None else [],
         # Error pages are served at any address, so their links lead to the home page.
+        "other_mode": other,
         "other_mode_url": other.url(path or "/"),
         "return_to": mode.url(path or "/"),
         "canonical": settings.base_url + path if path is not None else None,

@@ -39,7 +39,7 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-# What every answer says whatever the settings: the server's own refusals (server.py) too.
+# What every answer says whatever the settings: the server's own refusals (protocol.py) too.
 HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),

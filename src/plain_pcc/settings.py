@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,9 +74,6 @@ class Settings:
         if (access_log := environ.get(f"{PREFIX}ACCESS_LOG")) is not None:
             values["access_log"] = _boolean(f"{PREFIX}ACCESS_LOG", access_log)
         return cls(**values)  # type: ignore[arg-type]
-
-    def replace(self, **changes: object) -> Settings:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
 def _boolean(name: str, value: str) -> bool:

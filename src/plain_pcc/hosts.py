@@ -1,5 +1,4 @@
-"""The host check, and the fast path to the catalogue: pure ASGI middleware, with no
-per-request task (unlike BaseHTTPMiddleware)."""
+"""The host check: answer only for the site's own host names (pure ASGI middleware)."""
 
 from __future__ import annotations
 
@@ -16,14 +15,7 @@ _KNOWN_HOSTS_MAX = 64
 
 
 class HostCheck:
-    """Answer only for the configured hosts; anything else gets the 400 page.
-
-    Then the fast path: an address the catalogue holds (every page and file) goes straight to
-    it. Starlette's exception middleware and router cost a request more than the catalogue's
-    own lookup does (bench/README.md), and neither has anything to do for these addresses:
-    the catalogue answers every method itself and raises no HTTP exception. Everything else
-    (the preferences form, redirects, 404s) takes the routed way.
-    """
+    """Answer only for the configured hosts; anything else gets the 400 page."""
 
     def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...], catalogue: Catalogue) -> None:
         self.app = app
@@ -50,10 +42,6 @@ class HostCheck:
                 page = self.catalogue.error(400, scope["path"], select(cookie))
                 await page.send(send, scope["method"], None, None)
                 return
-        path = scope["path"]
-        if path in self.catalogue.pages or path in self.catalogue.files:
-            await self.catalogue(scope, receive, send)
-            return
         await self.app(scope, receive, send)
 
     def _allows(self, host: bytes) -> bool:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
 
 from plain_pcc.app import create_app
+from plain_pcc.forms import BODY_LIMIT, MAX_FIELDS
 from plain_pcc.preferences import COOKIE_MAX_AGE
 from plain_pcc.settings import Settings
-from plain_pcc.views import BODY_LIMIT, MAX_FIELDS, http_exception
 
 from .conftest import CheckedClient, raw_request
 
@@ -354,26 +351,3 @@ def test_return_address_stays_on_a_page_of_the_site(
 def test_return_address_field_given_twice_takes_neither_off_site(client: CheckedClient) -> None:
     response = post(client, "return_to=/cookies/&return_to=//evil.example")
     assert response.headers["location"] in ("/", "/cookies/")
-
-
-@pytest.mark.parametrize(
-    ("raised", "shown"), [(404, 404), (405, 405), (418, 400), (429, 400)], ids=str
-)
-def test_starlettes_own_http_errors_become_the_sites_pages(
-    app: Starlette, raised: int, shown: int
-) -> None:
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": "/text-only/x",
-        "headers": [(b"cookie", b"font_size=large")],
-        "app": app,
-        "query_string": b"\xff",
-    }
-    exc = HTTPException(raised, headers={"Allow": "GET, HEAD"})
-    response = asyncio.run(http_exception(Request(scope), exc))
-    assert response.status_code == shown
-    assert response.headers["allow"] == "GET, HEAD"
-    assert response.headers["x-frame-options"] == "DENY"
-    assert b"(text only)</title>" in response.body
-    assert b'class="font-size-large"' in response.body

@@ -1,17 +1,17 @@
-"""Endpoints that are not pre-rendered: the preferences form, and error answers."""
+"""The preferences form: ``POST /preferences`` sets the visitor's display choices in cookies."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import MutableHeaders
-from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from . import preferences
-from .catalogue import Catalogue, select
+from .catalogue import Catalogue
+from .errors import error_response
 from .security import same_site
 from .settings import Settings
 
@@ -21,7 +21,7 @@ MAX_FIELDS = 16
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-class Preferences:
+class PreferencesForm:
     """``POST /preferences``: remember the visitor's choice in a cookie, then go back (303)."""
 
     def __init__(self, settings: Settings, catalogue: Catalogue) -> None:
@@ -100,40 +100,8 @@ class Preferences:
         return error_response(self.catalogue, request, status)
 
 
-def error_response(catalogue: Catalogue, request: Request, status: int) -> Response:
-    """A pre-rendered error page, in the request's mode and the visitor's preferences."""
-    cookie = request.headers.get("cookie")
-    representation = catalogue.error(
-        # The scope's path, not request.url: building a URL decodes the query string as UTF-8,
-        # which raises on bytes a scanner sends, and an error page must never fail.
-        status,
-        request.scope["path"],
-        select(cookie.encode("latin-1") if cookie else None),
-    )
-    encoded = representation.encodings["identity"]
-    response = Response(encoded.body, status_code=status)
-    response.raw_headers = list(encoded.headers)
-    return response
-
-
-async def http_exception(request: Request, exc: Exception) -> Response:
-    """Starlette's own 404 and 405 answers, shown as this site's error pages."""
-    assert isinstance(exc, HTTPException)
-    catalogue: Catalogue = request.app.state.catalogue
-    status = exc.status_code if (exc.status_code, "full") in catalogue.errors else 400
-    response = error_response(catalogue, request, status)
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
-
-
-async def server_error(request: Request, exc: Exception) -> Response:
-    """The 500 page: no trace for the visitor; the trace goes to the log (uvicorn logs it)."""
-    return error_response(request.app.state.catalogue, request, 500)
-
-
 def _secure(headers: MutableHeaders, catalogue: Catalogue) -> None:
-    for name, value in catalogue.headers:
+    for name, value in catalogue.security_headers:
         headers.append(name.decode(), value.decode())
     headers["cache-control"] = "no-store"
 

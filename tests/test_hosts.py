@@ -8,10 +8,13 @@ from xml.etree import ElementTree
 import pytest
 from starlette.applications import Starlette
 
+from plain_pcc import hosts
 from plain_pcc.app import create_app
 from plain_pcc.settings import Settings
 
 from .conftest import CheckedClient, raw_request
+
+REPORTS = "/finance-reporting/publications/hmic-reports/hmic-reports-2016/"
 
 PUBLIC = "https://www.essex.pcc.police.uk"
 
@@ -153,3 +156,13 @@ def test_slash_redirect_is_relative_whatever_the_host(public_app: Starlette) -> 
         response = client.get("/cookies", headers={"host": "evil.example"})
     assert response.status_code == 308
     assert response.headers["location"] == "cookies/"
+
+
+def test_host_memo_is_bounded_and_stays_right(client: CheckedClient) -> None:
+    """Each distinct Host header's verdict is remembered; made-up hosts only push the oldest
+    out."""
+    for number in range(hosts._KNOWN_HOSTS_MAX + 10):
+        response = client.get(REPORTS, headers={"host": f"attacker-{number}.example"})
+        assert response.status_code == 400
+    assert client.get(REPORTS, headers={"host": "localhost:8000"}).status_code == 200
+    assert client.get(REPORTS, headers={"host": "attacker-1.example"}).status_code == 400

@@ -30,8 +30,8 @@ from uvicorn.server import ServerState
 
 from plain_pcc.app import create_app
 from plain_pcc.cli import server_options
+from plain_pcc.protocol import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
 from plain_pcc.security import HEADERS
-from plain_pcc.server import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
 from plain_pcc.settings import Settings
 
 from .conftest import CONTENT, ROOT
@@ -42,7 +42,7 @@ FAILURE = "deliberate failure 7f3a: /srv/secret/config.py line 12"
 LAUNCH = """
 import os, sys, uvicorn
 from plain_pcc.cli import server_options
-from plain_pcc.server import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
+from plain_pcc.protocol import HEAD_LIMIT, HEAD_TIMEOUT, LimitedHttpToolsProtocol
 from plain_pcc.settings import Settings
 options = server_options(Settings.from_env(os.environ))
 uvicorn.run(sys.argv[1], factory=True, host="127.0.0.1", port=int(sys.argv[2]), **options)
@@ -147,7 +147,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def failing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = tmp_path_factory.mktemp("failing") / "server.log"
-    yield from start("tests.test_server:failing_app", log)
+    yield from start("tests.test_protocol:failing_app", log)
 
 
 @pytest.fixture(scope="module")
