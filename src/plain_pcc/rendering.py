@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
 

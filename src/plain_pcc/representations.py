@@ -55,9 +55,10 @@ class Representation:
         content_type = (b"content-type", media_type.encode())
         bodies = {"identity": body}
         if compress:
+            quality = 5 if quick or status != 200 else _BROTLI_QUALITY
             # Compressed once, here, never per request; kept only where it saves bytes.
             for coding, encoded in (
-                ("br", brotli.compress(body, quality=5 if quick or status != 200 else _BROTLI_QUALITY)),
+                ("br", brotli.compress(body, quality=quality)),
                 ("gzip", gzip.compress(body, compresslevel=9, mtime=0)),
             ):
                 if len(encoded) < len(body):
