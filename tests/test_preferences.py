@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from plain_pcc.preferences import (
@@ -147,3 +150,95 @@ def test_a_selection_is_indexed_by_preference() -> None:
 )
 def test_return_address_is_a_page_of_this_site_or_home(value: str | None, expected: str) -> None:
     assert safe_return_address(value, PAGES) == expected
+
+
+# The colour schemes' palettes (static/display.css) -----------------------------------------
+
+DISPLAY_CSS = Path(__file__).resolve().parents[1] / "src" / "plain_pcc" / "static" / "display.css"
+
+
+def palette(css: str, selector: str, media: str | None = None) -> dict[str, str]:
+    """The custom properties a rule block sets, inside ``@media (media)`` when given."""
+    if media is not None:
+        css = css.split(f"@media ({media}) {{", 1)[1].split("\n}", 1)[0]
+    else:
+        css = re.sub(r"@media[^{]*\{.*?\n\}", "", css, flags=re.DOTALL)
+    blocks = re.findall(rf"(?m)^\s*{re.escape(selector)} \{{([^}}]*)\}}", css)
+    return dict(pair for block in blocks for pair in re.findall(r"(--[a-z-]+):\s*([^;]+);", block))
+
+
+def luminance(colour: str) -> float:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+SCHEMES = {
+    "light": ("html", None),
+    "dark": ("html.colour-scheme-dark", None),
+    "high-contrast": ("html.colour-scheme-high-contrast", None),
+}
+# Text on its backgrounds, and boundaries and focus indicators against theirs.
+TEXT_PAIRS = [
+    ("--text", "--background"),
+    ("--text", "--panel"),
+    ("--muted", "--background"),
+    ("--link", "--background"),
+    ("--link", "--panel"),
+    ("--visited", "--background"),
+    ("--hover", "--background"),
+    ("--header-text", "--header"),
+    ("--focus-text", "--focus"),
+    ("--control-text", "--control"),
+    ("--primary-text", "--primary"),
+]
+BOUNDARY_PAIRS = [
+    ("--border", "--background"),
+    ("--border", "--panel"),
+    ("--border", "--control"),
+    ("--primary", "--background"),
+]
+# A focus indicator is the focus colour with a ring or bar of the focus text colour beside it:
+# one of the two must stand out from each background a control sits on.
+FOCUS_BACKGROUNDS = ["--background", "--panel", "--header", "--control"]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_each_colour_scheme_passes_contrast(scheme: str) -> None:
+    """AA (4.5:1 text, 3:1 boundaries and focus); high contrast AAA text (7:1)."""
+    css = DISPLAY_CSS.read_text(encoding="utf-8")
+    colours = {**palette(css, "html"), **palette(css, *SCHEMES[scheme])}
+    text_minimum = 7.0 if scheme == "high-contrast" else 4.5
+    for foreground, background in TEXT_PAIRS:
+        ratio = contrast(colours[foreground], colours[background])
+        assert ratio >= text_minimum, f"{scheme}: {foreground} on {background} is {ratio:.2f}:1"
+    for foreground, background in BOUNDARY_PAIRS:
+        ratio = contrast(colours[foreground], colours[background])
+        assert ratio >= 3.0, f"{scheme}: {foreground} against {background} is {ratio:.2f}:1"
+    for background in FOCUS_BACKGROUNDS:
+        ratio = max(contrast(colours[c], colours[background]) for c in ("--focus", "--focus-text"))
+        assert ratio >= 3.0, f"{scheme}: focus against {background} is {ratio:.2f}:1"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "media"),
+    [
+        ("html.colour-scheme-dark", "prefers-color-scheme: dark"),
+        ("html.colour-scheme-high-contrast", "prefers-contrast: more"),
+    ],
+)
+def test_the_device_gets_the_same_colours_as_a_visitor_who_chooses(chosen: str, media: str) -> None:
+    """The default scheme follows the device with the very palette a visitor can choose."""
+    css = DISPLAY_CSS.read_text(encoding="utf-8")
+    followed = palette(css, "html.colour-scheme-default", media)
+    assert followed
+    assert followed.items() <= {**palette(css, "html"), **palette(css, chosen)}.items()
+    assert "color-scheme: dark" in css.split(f"@media ({media}) {{", 1)[1].split("}", 1)[0]
