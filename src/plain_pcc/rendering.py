@@ -55,7 +55,7 @@ ERROR_PAGES = (
     ErrorPage(
         403,
         "This request was refused",
-        ("Text size can only be changed from a page of this website.",),
+        ("Display settings can only be changed from a page of this website.",),
     ),
     ErrorPage(
         404,
