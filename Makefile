@@ -103,9 +103,10 @@ $(PEERS): bench/audit/package.json bench/audit/package-lock.json
 	  npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The audit against a bare axe run and its peers on a generated 240-page site: pages/s and CPU
-# seconds per page, browsers included (bench/README.md). About 15 minutes.
-bench-audit: $(STAMP) browser $(AXE) $(PEERS)
+# The audit against a bare axe run and its peers on a generated 200-page site: pages/s and CPU
+# seconds per page, browsers included, and this site's matrix locally and through a two-node
+# Selenium Grid (bench/README.md). About 30 minutes on a quiet machine.
+bench-audit: $(STAMP) browser grid $(AXE) $(PEERS)
 	$(BIN)/python bench/audit/run.py $(BENCH_OPTIONS)
 
 clean:

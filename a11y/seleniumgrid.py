@@ -130,6 +130,8 @@ class Grid:
         default_factory=lambda: os.environ.get("PLAIN_PCC_CHROMEDRIVER", CHROMEDRIVER)
     )
     start_timeout: float = START_TIMEOUT
+    # How long a request for a session waits for a free node before the Grid refuses it.
+    session_request_timeout: int = 60
     url: str = ""
     _hub: _Process | None = None
     _nodes: list[_Process] = field(default_factory=list)
@@ -176,7 +178,7 @@ class Grid:
                 "2",
                 # A session request that no node can take fails instead of waiting 5 minutes.
                 "--session-request-timeout",
-                "60",
+                str(self.session_request_timeout),
             ],
             self.url,
         )
@@ -277,6 +279,10 @@ class Grid:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(node.popen.pid, signal.SIGKILL)
         node.popen.wait(timeout=30)
+
+    def pids(self) -> list[int]:
+        """The Grid's Java processes, for measuring what they cost."""
+        return [process.popen.pid for process in self._all() if process.alive()]
 
     def node_alive(self, index: int) -> bool:
         return self._nodes[index].alive()

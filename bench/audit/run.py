@@ -7,7 +7,8 @@ used: this process is made the "child subreaper" of everything it starts, so a C
 outlives its parent is still waited for here and counted in ``RUSAGE_CHILDREN``. The site's
 own serving is this process's time and is charged to no row.
 
-    python bench/audit/run.py [--pages 240] [--browsers 2] [--sample 60] [--rows a,d,e]
+    python bench/audit/run.py [--pages 200] [--browsers 2] [--sample 40] [--rows a,b,c,e,d,d2]
+                                [--no-grid]
 """
 
 from __future__ import annotations
@@ -43,6 +44,19 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage")
 PR_SET_CHILD_SUBREAPER = 36
+# What (c) knows of the generated site: its repeated footer and a 404 probe, so that the checks
+# needing a profile have something to judge. (b) runs the checks any site gets with no profile.
+BENCH_PROFILE = """
+name = "bench"
+
+[not_found]
+paths = ["/no-such-page/"]
+
+[[parts]]
+name = "footer"
+selector = "footer p"
+rule = "consistent-help"
+"""
 ROW_TIMEOUT = 1800
 
 
@@ -53,6 +67,7 @@ class Outcome:
     pages: int
     violations: int
     failed: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,8 +101,9 @@ def become_subreaper() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
 
 
-def orphans() -> list[int]:
-    """Processes whose parent is this one (started by a row, orphaned, adopted here)."""
+def orphans(keep: Sequence[int] = ()) -> list[int]:
+    """Processes whose parent is this one (started by a row, orphaned, adopted here), but for
+    those in ``keep`` (a Grid that outlives the row)."""
     mine = os.getpid()
     found = []
     for entry in Path("/proc").iterdir():
@@ -97,15 +113,22 @@ def orphans() -> list[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == mine:
+        if int(fields[1]) == mine and int(entry.name) not in keep:
             found.append(int(entry.name))
     return found
 
 
-def reap(grace: float = 10.0) -> None:
-    """Wait for every descendant left behind; kill what is still running after ``grace``."""
+def reap(grace: float = 10.0, keep: Sequence[int] = ()) -> None:
+    """Wait for every descendant left behind; kill what is still running after ``grace``,
+    but for the processes in ``keep``."""
     deadline = time.monotonic() + grace
     while True:
+        if not orphans(keep):
+            # Only kept processes are left (or none): nothing more to wait for.
+            with contextlib.suppress(ChildProcessError):
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+            return
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
@@ -113,7 +136,7 @@ def reap(grace: float = 10.0) -> None:
         if pid:
             continue
         if time.monotonic() > deadline:
-            for pid in orphans():
+            for pid in orphans(keep):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             deadline = time.monotonic() + grace
@@ -140,9 +163,13 @@ def measure(
     parse: Callable[[list[str], Path], Outcome],
     workdir: Path,
     env: dict[str, str] | None = None,
+    keep: Sequence[int] = (),
 ) -> tuple[float, float, float, Outcome]:
-    """Run the commands side by side: wall seconds, CPU seconds, peak RSS of the first, outcome."""
-    reap()
+    """Run the commands side by side: wall seconds, CPU seconds, peak RSS of the first, outcome.
+
+    ``keep``: processes of this one that are not the row's and must survive it (a Grid).
+    """
+    reap(keep=keep)
     before = children_cpu()
     start = time.perf_counter()
     processes = [
@@ -175,12 +202,15 @@ def measure(
         peak = max(peak, peak_rss_mb(processes[0].pid) or 0.0)
         time.sleep(0.2)
     wall = time.perf_counter() - start
-    reap()
+    reap(keep=keep)
     cpu = children_cpu() - before
-    for command, process, err in zip(commands, processes, errors, strict=True):
-        if process.returncode not in (0, 1, 2):
-            print(f"  {command[0]} exited {process.returncode}: {err[-800:]}", file=sys.stderr)
-    return wall, cpu, peak, parse(outputs, workdir)
+    try:
+        outcome = parse(outputs, workdir)
+    except (OSError, ValueError, KeyError, IndexError):
+        for command, process, err in zip(commands, processes, errors, strict=True):
+            print(f"  {command[0]} exited {process.returncode}: {err[-2000:]}", file=sys.stderr)
+        raise
+    return wall, cpu, peak, outcome
 
 
 def parse_floor(outputs: list[str], _: Path) -> Outcome:
@@ -265,6 +295,71 @@ def row_axe_cli(urls: list[str], browsers: int, workdir: Path) -> tuple[list[lis
     return commands, parse_axe_cli
 
 
+def parse_engine(outputs: list[str], workdir: Path) -> Outcome:
+    """Pages whose every cell was audited, findings, and what could not be done."""
+    summary = json.loads((workdir / "report" / "summary.json").read_text(encoding="utf-8"))
+    lost = {cell["cell"] for cell in summary["not_audited"]}
+    failed = [f"not audited: {cell}" for cell in sorted(lost)]
+    failed += [
+        f"{c['check']} could not run in {c['cell']}: {c['reason']}"
+        for c in summary["could_not_run"]
+    ]
+    done = {where["cell"] for where in summary["where"]}
+    pages = sum(
+        1 for page in summary["pages"] if not any(cell.startswith(f"{page}") for cell in lost)
+    )
+    # Violations and best practice, as axe's own list has them; "needs review" is apart.
+    counts = summary["counts"]
+    outcome = Outcome(pages if done else 0, counts["violation"] + counts["best-practice"], failed)
+    outcome.extra = {
+        "pages": len(summary["pages"]),
+        "review": counts["review"],
+        "cells": summary["cells"],
+        "cells_audited": summary["cells_audited"],
+        "timings": summary["timings"],
+        "sessions": summary["sessions"],
+    }
+    return outcome
+
+
+def generic_checks() -> list[str]:
+    from plain_pcc.audit.checks import all_checks
+
+    return [check.id for check in all_checks() if check.family == "generic"]
+
+
+def engine_command(workdir: Path, browsers: int, *options: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "plain_pcc",
+        "audit",
+        "--report",
+        str(workdir / "report"),
+        "--workers",
+        str(browsers),
+        *options,
+    ]
+
+
+def row_generic(urls: list[str], browsers: int, workdir: Path) -> tuple[list[list[str]], Any]:
+    listing = workdir / "urls.txt"
+    listing.write_text("\n".join(urls), encoding="utf-8")
+    base = urls[0].split("/page-")[0]
+    options = ["--base-url", base, "--urls", str(listing), "--checks", ",".join(generic_checks())]
+    return [engine_command(workdir, browsers, *options)], parse_engine
+
+
+def row_every(urls: list[str], browsers: int, workdir: Path) -> tuple[list[list[str]], Any]:
+    listing = workdir / "urls.txt"
+    listing.write_text("\n".join(urls), encoding="utf-8")
+    base = urls[0].split("/page-")[0]
+    profile = workdir / "profile.toml"
+    profile.write_text(BENCH_PROFILE, encoding="utf-8")
+    options = ["--base-url", base, "--urls", str(listing), "--profile", str(profile)]
+    return [engine_command(workdir, browsers, *options)], parse_engine
+
+
 @dataclass(frozen=True)
 class RowKind:
     name: str
@@ -275,6 +370,8 @@ class RowKind:
 
 ROWS: dict[str, RowKind] = {
     "a": RowKind("(a) bare axe-core through Selenium (floor)", row_floor),
+    "b": RowKind("(b) this audit, generic checks", row_generic),
+    "c": RowKind("(c) this audit, every check", row_every, True),
     # pa11y-ci drives one Chromium with a tab per concurrent URL; with Debian's Chromium it
     # loses pages at concurrency 2 (Target.closeTarget protocol errors), so it is measured
     # both ways.
@@ -305,17 +402,127 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def check_times(rows: list[Row]) -> str:
+    """Where the audit's time goes: each check's seconds per page, summed over its cells."""
+    engine = [row for row in rows if "timings" in row.outcome.extra]
+    if not engine:
+        return ""
+    checks = sorted({check for row in engine for check in row.outcome.extra["timings"]})
+    head = " | ".join(row.name.split(")")[0] + ") s/page" for row in engine)
+    lines = [f"| check | {head} |", "| --- |" + " ---: |" * len(engine)]
+    for check in checks:
+        cells = []
+        for row in engine:
+            seconds = row.outcome.extra["timings"].get(check)
+            pages = row.outcome.pages or 1
+            cells.append("-" if seconds is None else f"{seconds / pages:.3f}")
+        lines.append(f"| {check} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def process_cpu(pids: Sequence[int]) -> float:
+    """CPU seconds of these processes and of their children they have waited for."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def grid_rows(browsers: int) -> tuple[Row, Row]:
+    """This site's whole matrix with its profile: local browsers, then a Grid's, same count."""
+    sys.path.insert(0, str(REPO / "a11y"))
+    from seleniumgrid import Grid
+
+    profile = REPO / "a11y" / "plain-pcc.toml"
+    options = ["--profile", str(profile), "--content", str(REPO / "content")]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-grid-") as tmp:
+        local = Path(tmp) / "local"
+        local.mkdir()
+        print(f"this site, {browsers} local browsers ...", file=sys.stderr, flush=True)
+        wall, cpu, peak, outcome = measure(
+            [engine_command(local, browsers, *options)], parse_engine, local
+        )
+        rows.append(
+            Row(
+                "L",
+                f"{browsers} local Chromium sessions",
+                outcome.extra["cells"],
+                browsers,
+                wall,
+                cpu,
+                peak,
+                outcome,
+            )
+        )
+        remote = Path(tmp) / "grid"
+        remote.mkdir()
+        with Grid(nodes=browsers) as grid:
+            print(
+                f"this site, a Grid of {browsers} nodes at {grid.url} ...",
+                file=sys.stderr,
+                flush=True,
+            )
+            before = process_cpu(grid.pids())
+            command = engine_command(
+                remote, browsers, *options, "--remote", grid.url, "--sessions", str(browsers)
+            )
+            wall, cpu, peak, outcome = measure([command], parse_engine, remote, keep=grid.pids())
+            cpu += process_cpu(grid.pids()) - before
+        rows.append(
+            Row(
+                "G",
+                f"Selenium Grid, hub + {browsers} nodes on loopback",
+                outcome.extra["cells"],
+                browsers,
+                wall,
+                cpu,
+                peak,
+                outcome,
+            )
+        )
+    for row in rows:
+        row.outcome.pages = row.outcome.extra["cells_audited"]
+    return rows[0], rows[1]
+
+
+def grid_table(local: Row, grid: Row) -> str:
+    lines = [
+        "| this site's whole matrix | cells | seconds | cells/s | CPU s/cell | time vs local "
+        "| CPU vs local | findings |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in (local, grid):
+        lines.append(
+            f"| {row.name} | {row.outcome.pages}/{row.pages_asked} | {row.wall:.1f} "
+            f"| {row.pages_per_second:.2f} | {row.cpu_per_page:.3f} "
+            f"| {row.wall / local.wall:.2f} | {row.cpu / local.cpu:.2f} "
+            f"| {row.outcome.violations} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=240, help="pages in the generated site")
+    parser.add_argument("--pages", type=int, default=200, help="pages in the generated site")
     parser.add_argument("--browsers", type=int, default=2, help="browsers per row")
     parser.add_argument(
         "--sample",
         type=int,
         default=40,
-        help="pages given to the slowest peer (pa11y-ci), drawn across every kind; 0: all",
+        help="pages given to the slowest rows ((c) and pa11y-ci), drawn across every kind; 0: all",
     )
-    parser.add_argument("--rows", default="a,e,d,d2", help="which rows, in order, e.g. a,d")
+    parser.add_argument("--rows", default="a,b,c,e,d,d2", help="which rows, in order, e.g. a,d")
+    parser.add_argument(
+        "--grid",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also audit this site's whole matrix locally and through a two-node Grid",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here as JSON")
     args = parser.parse_args(argv)
     become_subreaper()
@@ -323,7 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with serve(site) as base_url, tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         urls = [base_url + path for path in site if path.startswith("/page-")]
-        sample = urls if not args.sample else sorted(random.Random(7).sample(urls, args.sample))
+        count = min(args.sample or len(urls), len(urls))
+        sample = sorted(random.Random(7).sample(urls, count))
         print(
             f"site: {len(urls)} pages on {base_url}; {args.browsers} browsers per row; "
             f"CPU includes every browser process",
@@ -340,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
             env = {"PUPPETEER_SKIP_DOWNLOAD": "true", "SE_OFFLINE": "true"}
             print(f"{name}: {len(chosen)} pages ...", file=sys.stderr, flush=True)
             wall, cpu, peak, outcome = measure(commands, parse, workdir, env)
-            row = Row(key, name, len(chosen), browsers, wall, cpu, peak, outcome)
+            asked = outcome.extra.get("pages", len(chosen))  # the audit adds its 404 probe
+            row = Row(key, name, asked, browsers, wall, cpu, peak, outcome)
             rows.append(row)
             print(
                 f"  {outcome.pages} pages in {wall:.1f} s, {cpu:.1f} CPU s, "
@@ -351,6 +560,14 @@ def main(argv: list[str] | None = None) -> int:
             for failure in outcome.failed[:5]:
                 print(f"    {failure}", file=sys.stderr)
     print(table(rows))
+    if times := check_times(rows):
+        print()
+        print(times)
+    if args.grid:
+        local, grid = grid_rows(args.browsers)
+        rows += [local, grid]
+        print()
+        print(grid_table(local, grid))
     if args.json:
         args.json.write_text(
             json.dumps([row.__dict__ | {"outcome": row.outcome.__dict__} for row in rows], indent=2)
