@@ -71,11 +71,14 @@ test: test-unit test-a11y
 test-unit: $(STAMP)
 	$(BIN)/pytest tests
 
+# The audit's own proofs (fixture pages for every check, a foreign site, the installed wheel),
+# this site's audit with its profile, and the Grid tests.
 test-a11y: $(STAMP) browser $(AXE) grid
-	$(BIN)/pytest a11y
+	$(BIN)/pytest a11y -n 2 --dist loadfile
 
+# This site, started on a free loopback port, audited with its profile: a11y/report/.
 a11y: $(STAMP) browser $(AXE)
-	$(BIN)/plain-pcc audit
+	$(BIN)/plain-pcc audit --profile a11y/plain-pcc.toml --report a11y/report $(AUDIT_OPTIONS)
 
 check: $(STAMP)
 	$(BIN)/plain-pcc check

@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--reload", action="store_true", help="restart when code or content change")
 
     commands.add_parser(
-        "audit", help="audit the site in a browser (see a11y/README.md)", add_help=False
+        "audit", help="audit a site in a browser (plain-pcc audit --help)", add_help=False
     )
 
     commands.add_parser(
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     # The audit and the checker parse their own options.
     if args.command == "audit":
-        from .audit import main as audit
+        from .audit.cli import main as audit
 
         return audit(rest)
     if args.command == "check":

@@ -1,1 +1,0 @@
-"""The browser accessibility audit: matrix, browser, axe runner, checks and reports."""

@@ -1,1 +1,0 @@
-return cssPath(arguments[0]);

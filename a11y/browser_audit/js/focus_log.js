@@ -1,1 +1,0 @@
-return window.__a11yFocusLog;

@@ -1,0 +1,138 @@
+"""The session pool: a browser that dies mid-cell is replaced and its cell retried in another
+session; a cell that cannot be audited after two retries is named, and the run says so."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from pathlib import Path
+
+from fixtures.server import files_app
+
+from plain_pcc.audit import report
+from plain_pcc.audit.axe import AxeRunner
+from plain_pcc.audit.browser import Session
+from plain_pcc.audit.discovery import Site
+from plain_pcc.audit.localsite import LiveServer
+from plain_pcc.audit.matrix import build
+from plain_pcc.audit.profile import Profile
+from plain_pcc.audit.runner import MAX_RETRIES, Context, Pool, select_checks
+
+PAGES = ["/clean.html", "/reflow-wide.html", "/target-tiny.html", "/focus-obscured.html"]
+
+
+def kill_browser(session: Session) -> None:
+    """End the driver and its Chromium for real, as a crashed or unplugged browser would."""
+    driver_pid = session.driver.service.process.pid  # type: ignore[attr-defined]
+    children = [
+        int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == driver_pid
+    ]
+    for pid in [*children, driver_pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+class Dying(Session):
+    """A real session whose browser is killed as it starts a cell, while ``deaths`` lasts."""
+
+    deaths: list[int] = []  # shared by the sessions of one test: how many kills are left
+    lock = threading.Lock()
+
+    def reset(self, *args: object, **kwargs: object) -> None:
+        with self.lock:
+            die = bool(self.deaths) and self.deaths[0] > 0
+            if die:
+                self.deaths[0] -= 1
+        if die:
+            kill_browser(self)
+        super().reset(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def run(start: object, size: int, pages: list[str]) -> tuple[Pool, dict[str, object]]:
+    with LiveServer(lambda base: files_app("checks")) as server:
+        profile = Profile(viewports=(("narrow", 320, 1024),))
+        cells = build(profile, pages)
+        page_checks, visit_checks = select_checks({"reflow", "target-size"})
+        ctx = Context(
+            Site.parse(server.base_url),
+            profile,
+            AxeRunner(_axe()),
+            tuple(pages),
+            page_checks,
+            visit_checks,
+        )
+        pool = Pool(start, size)  # type: ignore[arg-type]
+        pool.run(cells, ctx)
+    import datetime as dt
+
+    data = report.summary(
+        report.Run(
+            server.base_url,
+            profile,
+            pages,
+            "a list",
+            cells,
+            pool.results,
+            pool.lost,
+            "x",
+            pool.browser_version,
+            pool.sessions,
+            ["axe"],
+            {"violation"},
+            dt.datetime.now(dt.UTC),
+            1.0,
+        )
+    )
+    return pool, data
+
+
+def _axe() -> Path:
+    from plain_pcc.audit.axe import locate
+
+    return locate()
+
+
+def test_a_session_lost_mid_cell_is_replaced_and_the_cell_retried_elsewhere() -> None:
+    started: list[Session] = []
+    Dying.deaths = [1]
+
+    def start(number: int) -> Session:
+        session = Session.local(number)
+        session.__class__ = Dying
+        started.append(session)
+        return session
+
+    pool, data = run(start, 2, PAGES)
+    assert pool.lost == []
+    assert sorted(r.cell.page for r in pool.results) == sorted(PAGES), "each page exactly once"
+    retried = [r for r in pool.results if r.attempts == 2]
+    assert len(retried) == 1
+    assert len(started) == 3, "the dead session was replaced"
+    assert data["status"] == "findings"
+    assert {g["rule"] for g in data["findings"]} >= {"reflow", "target-size-minimum"}
+
+
+def test_a_cell_that_kills_every_browser_is_named_as_not_audited() -> None:
+    Dying.deaths = [MAX_RETRIES + 1]
+
+    def start(number: int) -> Session:
+        session = Session.local(number)
+        session.__class__ = Dying
+        return session
+
+    pool, data = run(start, 1, PAGES[:1])
+    assert pool.results == []
+    assert [job.cell.page for job in pool.lost] == ["/clean.html"]
+    assert len(pool.lost[0].tried) == MAX_RETRIES + 1
+    assert data["status"] == "error"
+    assert data["exit_code"] == 2
+    assert data["not_audited"][0]["cell"] == "narrow-/clean.html"

@@ -1,0 +1,107 @@
+"""axe-core from npm, at the pinned version, injected through axe-selenium-python."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from axe_selenium_python import Axe
+from selenium.webdriver.remote.webdriver import WebDriver
+
+# The one axe-core this audit's results are comparable with; a11y/package-lock.json pins the
+# same version for a checkout (a test keeps the two equal).
+VERSION = "4.14.1"
+AXE_VARIABLE = "PLAIN_PCC_AXE"
+INSTALL = f"npm install --prefix ~/.cache/plain-pcc axe-core@{VERSION}"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices.
+TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+
+
+class AxeError(RuntimeError):
+    """axe-core is missing or not the pinned version: the audit cannot run."""
+
+
+# In a checkout, a11y/ beside src/ holds the npm-installed axe-core.
+CHECKOUT = Path(__file__).resolve().parents[3] / "a11y"
+
+
+def candidates(
+    explicit: Path | None, environ: Mapping[str, str], cwd: Path, checkout: Path = CHECKOUT
+) -> list[Path]:
+    """Where axe.min.js may be, in the order they are tried."""
+    if explicit is not None:
+        return [explicit]
+    if environ.get(AXE_VARIABLE):
+        return [Path(environ[AXE_VARIABLE])]
+    home = Path(environ.get("HOME", "~")).expanduser()
+    places = [cwd / "a11y", cwd, home / ".cache" / "plain-pcc", checkout]
+    return [p / "node_modules" / "axe-core" / "axe.min.js" for p in places]
+
+
+def locate(
+    explicit: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+    cwd: Path | None = None,
+    checkout: Path = CHECKOUT,
+) -> Path:
+    """The pinned axe.min.js, or an error that says the one command that installs it."""
+    tried = candidates(explicit, environ, cwd or Path.cwd(), checkout)
+    for path in tried:
+        if path.is_dir():
+            path = path / "axe.min.js"
+        if path.is_file():
+            found = version_of(path)
+            if found != VERSION:
+                raise AxeError(
+                    f"{path} is axe-core {found}, this audit needs {VERSION}: install it with "
+                    f"'{INSTALL}' (or pass --axe)"
+                )
+            return path
+    raise AxeError(
+        f"axe-core {VERSION} was not found (looked for {', '.join(map(str, tried))}): install "
+        f"it with '{INSTALL}', or pass --axe PATH or set {AXE_VARIABLE}"
+    )
+
+
+def version_of(script: Path) -> str:
+    """The version in the package.json beside the script, else in the script's banner."""
+    manifest = script.parent / "package.json"
+    try:
+        return str(json.loads(manifest.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        pass
+    try:
+        with script.open(encoding="utf-8") as f:
+            head = f.read(200)
+    except OSError:
+        return "unreadable"
+    # The banner reads "/*! axe v4.14.1 ..."
+    marker = head.find("axe v")
+    return head[marker + 5 :].split()[0] if marker >= 0 else "unknown"
+
+
+class AxeRunner:
+    """Inject once per page load and run with the audit's tags; refuse any other version."""
+
+    def __init__(self, script: Path) -> None:
+        self.script = script
+
+    def run(self, driver: WebDriver) -> tuple[dict[str, Any], dict[str, float]]:
+        start = time.perf_counter()
+        axe = Axe(driver, script_url=str(self.script))
+        axe.inject()
+        injected = time.perf_counter()
+        options = {
+            "runOnly": {"type": "tag", "values": list(TAGS)},
+            "resultTypes": ["violations", "incomplete"],
+        }
+        results: dict[str, Any] = axe.run(options=json.dumps(options))
+        finished = time.perf_counter()
+        version = results.get("testEngine", {}).get("version")
+        if version != VERSION:
+            raise AxeError(f"axe-core in the page is {version}, the audit pins {VERSION}")
+        return results, {"axe_inject": injected - start, "axe_run": finished - injected}

@@ -1,0 +1,189 @@
+"""Browser sessions: local headless Chromium, or a browser on a Selenium Grid, with the
+DevTools calls the checks rely on (viewport, media, CSP bypass, JavaScript off, text size)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from .matrix import Viewport
+from .profile import MediaCondition
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_VARIABLE = "PLAIN_PCC_CHROMIUM"
+CHROMEDRIVER_VARIABLE = "PLAIN_PCC_CHROMEDRIVER"
+# The machine may have no general network: without these Chromium keeps dialling Google.
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    # The audit navigates hundreds of times: keeping each left page alive for the back button
+    # and building a new frame per navigation costs about a quarter of Chromium's time.
+    "--disable-features=BackForwardCache,RenderDocument",
+)
+DEFAULT_FONT_PX = 16
+DEFAULT_FIXED_FONT_PX = 13
+
+
+class BrowserError(RuntimeError):
+    """No browser could be started: the audit cannot run."""
+
+
+def _options(binary: str | None) -> webdriver.ChromeOptions:
+    options = webdriver.ChromeOptions()
+    if binary:
+        options.binary_location = binary
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    return options
+
+
+@dataclass
+class Session:
+    """One browser: a WebDriver, where it runs, and the state the audit set on it."""
+
+    driver: WebDriver
+    where: str
+    number: int
+    profile_dir: str | None = None
+    _media: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    @classmethod
+    def local(cls, number: int) -> Session:
+        """Headless Chromium at explicit paths: Selenium never downloads a driver."""
+        os.environ.setdefault("SE_OFFLINE", "true")
+        chromium = Path(os.environ.get(CHROMIUM_VARIABLE, CHROMIUM))
+        chromedriver = Path(os.environ.get(CHROMEDRIVER_VARIABLE, CHROMEDRIVER))
+        for path in (chromium, chromedriver):
+            if not os.access(path, os.X_OK):
+                raise BrowserError(
+                    f"{path} is missing: install Chromium and its driver "
+                    "(on Debian: apt-get install chromium chromium-driver)"
+                )
+        profile = tempfile.mkdtemp(prefix="plain-pcc-audit-")
+        options = _options(str(chromium))
+        options.add_argument(f"--user-data-dir={profile}")
+        try:
+            driver = webdriver.Chrome(
+                service=Service(executable_path=str(chromedriver)), options=options
+            )
+        except WebDriverException as exc:
+            shutil.rmtree(profile, ignore_errors=True)
+            raise BrowserError(f"Chromium did not start: {exc.msg}") from exc
+        session = cls(driver, "local", number, profile)
+        session._prepare()
+        return session
+
+    @classmethod
+    def remote(cls, url: str, number: int, binary: str | None = CHROMIUM) -> Session:
+        """A Chromium on a Selenium Grid; DevTools calls go through the Grid's CDP endpoint."""
+        executor = ChromiumRemoteConnection(url, vendor_prefix="goog", browser_name="chrome")
+        try:
+            driver = webdriver.Remote(command_executor=executor, options=_options(binary))
+        except WebDriverException as exc:
+            raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
+        except OSError as exc:
+            raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
+        node = str(driver.capabilities.get("se:cdp") or "")
+        where = f"{url} node {urlsplit(node).netloc}" if node else url
+        session = cls(driver, where, number)
+        session._prepare()
+        return session
+
+    def _prepare(self) -> None:
+        self.driver.set_page_load_timeout(30)
+        self.driver.set_script_timeout(60)
+        # The audit's own scripts and styles must run whatever the page's CSP says; set before
+        # any page loads, and each injection is still checked for effect.
+        self.cdp("Page.enable", {})
+        self.cdp("Page.setBypassCSP", {"enabled": True})
+
+    @property
+    def version(self) -> str:
+        return str(self.driver.capabilities.get("browserVersion", "unknown"))
+
+    def cdp(self, command: str, params: dict[str, Any]) -> Any:
+        return self.driver.execute_cdp_cmd(command, params)
+
+    def alive(self) -> bool:
+        try:
+            self.driver.execute_script("return 1")
+        except Exception:
+            return False
+        return True
+
+    def quit(self) -> None:
+        with contextlib.suppress(Exception):
+            self.driver.quit()
+        if self.profile_dir:
+            shutil.rmtree(self.profile_dir, ignore_errors=True)
+
+    # -- the state of a visit --------------------------------------------------------------
+
+    def reset(
+        self, viewport: Viewport, media: MediaCondition | None, javascript: bool = True
+    ) -> None:
+        """A new visitor: no cookies, the viewport, the media conditions, JavaScript on or off."""
+        self.cdp("Network.clearBrowserCookies", {})
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": viewport.width,
+                "height": viewport.height,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
+        features = media.features if media else ()
+        if features != self._media:
+            self.cdp(
+                "Emulation.setEmulatedMedia",
+                {"features": [{"name": n, "value": v} for n, v in features]},
+            )
+            self._media = features
+        self.cdp("Emulation.setScriptExecutionDisabled", {"value": not javascript})
+        self.text_size(100)
+
+    def set_cookie(self, url: str, name: str, value: str) -> None:
+        self.cdp("Network.setCookie", {"name": name, "value": value, "url": url, "path": "/"})
+
+    def text_size(self, percent: int) -> None:
+        """The browser's own text-size setting (Chrome: Settings > Appearance > Font size)."""
+        self.cdp(
+            "Page.setFontSizes",
+            {
+                "fontSizes": {
+                    "standard": DEFAULT_FONT_PX * percent // 100,
+                    "fixed": DEFAULT_FIXED_FONT_PX * percent // 100,
+                }
+            },
+        )
+
+    def emulated_media(self) -> dict[str, bool]:
+        """Whether each emulated feature now matches in the page: proof the emulation took."""
+        return {
+            f"{n}: {v}": bool(
+                self.driver.execute_script(f"return matchMedia('({n}: {v})').matches")
+            )
+            for n, v in self._media
+        }

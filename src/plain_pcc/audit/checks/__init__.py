@@ -1,0 +1,107 @@
+"""The audit's own checks, one module per family; each returns findings for one visit, or
+raises NotApplicable or CouldNotRun with its reason. Their scripts are in ``js/``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from ..browser import Session
+from ..discovery import Site
+from ..findings import Finding
+from ..matrix import REFLOW_WIDTH, Cell, is_default
+from ..profile import Profile
+
+
+@dataclass
+class Visit:
+    """A page loaded in one cell of the matrix, and what a check may need to judge it."""
+
+    session: Session
+    cell: Cell
+    url: str
+    site: Site
+    profile: Profile
+    pages: tuple[str, ...] = ()
+    axe: Any = None  # the AxeRunner, for checks that audit a page they reach themselves
+    data: dict[str, Any] = field(default_factory=dict)  # what a check leaves for the whole run
+
+    @property
+    def driver(self) -> Any:
+        return self.session.driver
+
+
+@cache
+def script(name: str) -> str:
+    js = files(__package__) / "js"
+    return (
+        (js / "helpers.js").read_text(encoding="utf-8")
+        + "\n"
+        + (js / f"{name}.js").read_text(encoding="utf-8")
+    )
+
+
+def run_js(visit: Visit | Session, name: str, *args: Any) -> Any:
+    driver = visit.driver
+    return driver.execute_script(script(name), *args)
+
+
+def is_html(visit: Visit) -> bool:
+    """An HTML page, not an SVG drawing or an XML file shown in the browser."""
+    return bool(
+        visit.driver.execute_script(
+            "return !!document.body && ['text/html', 'application/xhtml+xml']"
+            ".includes(document.contentType)"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check, the cells it runs in, and whether it leaves the page changed."""
+
+    id: str
+    family: str  # "generic" checks run on any site; "site" checks need the profile
+    rules: tuple[str, ...]
+    run: Callable[[Visit], list[Finding]]
+    applies: Callable[[Cell, Profile], bool]
+    changes_page: bool = False
+
+
+def every_cell(cell: Cell, profile: Profile) -> bool:
+    return True
+
+
+def narrow(cell: Cell, profile: Profile) -> bool:
+    return cell.viewport.width <= REFLOW_WIDTH and cell.media is None
+
+
+def default_cells(cell: Cell, profile: Profile) -> bool:
+    return is_default(cell, profile)
+
+
+def default_first_viewport(cell: Cell, profile: Profile) -> bool:
+    return is_default(cell, profile) and cell.viewport.name == profile.viewports[0][0]
+
+
+def all_checks() -> list[Check]:
+    """In the order they run on a page: those that only read it first."""
+    from . import keyboard, layout, site, targets
+
+    return [
+        *layout.CHECKS[:1],  # reflow reads; the spacing and text-size checks change the page
+        *targets.CHECKS,
+        *site.PAGE_CHECKS,
+        *keyboard.CHECKS,
+        *layout.CHECKS[1:],
+    ]
+
+
+def site_checks() -> list[Check]:
+    """Checks that leave the page (a form, another mode): each loads what it needs."""
+    from . import site
+
+    return list(site.VISIT_CHECKS)

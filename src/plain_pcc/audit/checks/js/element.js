@@ -1,0 +1,1 @@
+return { selector: cssPath(arguments[0]), snippet: snippet(arguments[0]) };

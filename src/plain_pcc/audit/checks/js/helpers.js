@@ -1,0 +1,80 @@
+// Shared by every check script: prepended, so these are locals of the script's function.
+// An SVG or XML document has no body: the checks walk the document element instead.
+const ROOT = document.body || document.documentElement;
+const IS_HTML = !!document.body
+  && document.documentElement.namespaceURI === 'http://www.w3.org/1999/xhtml';
+const TARGETS = [
+  'a[href]', 'area[href]', 'button', 'input:not([type="hidden"])', 'select', 'textarea',
+  'summary', 'iframe', '[role="button"]', '[role="link"]', '[role="checkbox"]', '[role="radio"]',
+  '[role="switch"]', '[role="tab"]', '[role="menuitem"]', '[tabindex]:not([tabindex="-1"])',
+].join(', ');
+
+// A selector that finds this element again: the nearest unique id, then child steps.
+const cssPath = (el) => {
+  if (!el || el.nodeType !== 1) return 'document';
+  const doc = el.ownerDocument;
+  const parts = [];
+  for (let node = el; node && node !== doc.documentElement; node = node.parentElement) {
+    if (node.id && doc.querySelectorAll('#' + CSS.escape(node.id)).length === 1) {
+      parts.unshift('#' + CSS.escape(node.id));
+      return framePrefix(doc) + parts.join(' > ');
+    }
+    let part = node.localName;
+    const parent = node.parentElement;
+    if (parent) {
+      const same = Array.from(parent.children).filter((c) => c.localName === node.localName);
+      if (same.length > 1) part += `:nth-of-type(${same.indexOf(node) + 1})`;
+    }
+    parts.unshift(part);
+  }
+  parts.unshift(doc.documentElement.localName);
+  return framePrefix(doc) + parts.join(' > ');
+};
+
+// Inside a frame, a selector starts with the frame's own selector, as axe writes it.
+const framePrefix = (doc) => {
+  if (doc === document || !doc.defaultView || !doc.defaultView.frameElement) return '';
+  return cssPath(doc.defaultView.frameElement) + ' >> ';
+};
+
+// The element's opening tag: part of a finding's fingerprint.
+const snippet = (el) => (el && el.nodeType === 1 ? el.outerHTML.split('>')[0].slice(0, 200) + '>' : '');
+
+const isRendered = (el) => (el.checkVisibility
+  ? el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : true)
+  && el.getClientRects().length > 0;
+
+// The "visually hidden" pattern (1 px box, clipped) keeps text for screen readers only: it is
+// meant to be invisible, so clipping it is no loss of content.
+const isVisuallyHidden = (el) => {
+  for (let node = el; node && node !== ROOT; node = node.parentElement) {
+    const r = node.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) {
+      const s = getComputedStyle(node);
+      if (s.overflow !== 'visible' || s.clip !== 'auto' || s.clipPath !== 'none') return true;
+    }
+  }
+  return false;
+};
+
+// Same-origin frames' documents; a cross-origin frame's content cannot be read from here.
+const frameDocs = (doc = document) => {
+  const out = [];
+  for (const frame of doc.querySelectorAll('iframe, frame')) {
+    let inner = null;
+    try { inner = frame.contentDocument; } catch (e) { inner = null; }
+    if (inner && inner.documentElement) out.push(inner, ...frameDocs(inner));
+  }
+  return out;
+};
+
+const interactiveIn = (doc) => Array.from(doc.querySelectorAll(TARGETS)).filter(
+  (el) => !el.disabled && !el.closest('[inert]') && isRendered(el),
+);
+const interactive = () => interactiveIn(document);
+
+const describeEl = (el) => {
+  const text = (el.innerText || el.textContent || el.value || el.getAttribute('aria-label') || '')
+    .trim().replace(/\s+/g, ' ');
+  return `<${el.localName}>` + (text ? ` "${text.slice(0, 40)}"` : '');
+};

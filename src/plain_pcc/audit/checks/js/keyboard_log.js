@@ -1,0 +1,1 @@
+return window.__a11yKeyboardLog;

@@ -1,0 +1,12 @@
+// WCAG 1.4.12's values set on every element as inline styles with priority "important", which
+// beat every stylesheet rule and the page's own inline !important; CSSOM writes are not
+// subject to the page's style-src either. Then read back: did the spacing take effect?
+const SPACING = [['line-height', '1.5'], ['letter-spacing', '0.12em'], ['word-spacing', '0.16em']];
+const all = Array.from(ROOT.querySelectorAll('*'));
+all.unshift(ROOT);
+for (const el of all) {
+  if (!el.style) continue;
+  for (const [p, v] of SPACING) el.style.setProperty(p, v, 'important');
+  if (el.localName === 'p') el.style.setProperty('margin-bottom', '2em', 'important');
+}
+return all.length;

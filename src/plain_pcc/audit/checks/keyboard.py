@@ -1,0 +1,208 @@
+"""Keyboard checks: bypass blocks (2.4.1), and a paced walk with Tab and Shift+Tab for focus
+visible (2.4.7), focus not obscured (2.4.11), keyboard reach (2.1.1) and traps (2.1.2)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from ..findings import Finding, NotApplicable, finding
+from . import Check, Visit, default_cells, is_html, run_js
+
+# Between key presses, time for the page's own focus handlers to run, as they would for a
+# person; after the walk, time for a handler that pulls focus back after a moment.
+PACE_S = 0.01
+SETTLE_S = 0.3
+
+
+def press(visit: Visit, key: str, times: int = 1, shift: bool = False) -> None:
+    """Real key presses through the browser's input pipeline, paced, in one round trip."""
+    actions = ActionChains(visit.driver, duration=0)
+    if shift:
+        actions.key_down(Keys.SHIFT)
+    for _ in range(times):
+        actions.send_keys(key)
+        actions.pause(PACE_S)
+    if shift:
+        actions.key_up(Keys.SHIFT)
+    actions.perform()
+
+
+def skip_link(visit: Visit) -> list[Finding]:
+    if not is_html(visit):
+        raise NotApplicable("not an HTML document")
+    press(visit, Keys.TAB)
+    first = run_js(visit, "skip_link")
+    page = first["page"]
+    if page["blocksBefore"] == 0 and page["main"]:
+        raise NotApplicable("no links or controls come before the main content: nothing to bypass")
+    is_skip = bool(first.get("focused")) and first["isLink"] and first["targetIsMain"]
+    if not is_skip:
+        if page["main"] and page["headings"]:
+            # WCAG 2.4.1's sufficient techniques include landmarks (ARIA11) and headings (H69).
+            return [
+                finding(
+                    "skip-link-missing",
+                    first.get("focused") or "body",
+                    "the first Tab does not reach a link to the main content; the page bypasses "
+                    "blocks with its main landmark and headings, but a visible skip link helps "
+                    "keyboard users who do not use a screen reader",
+                    first.get("snippet", ""),
+                )
+            ]
+        missing = [
+            w
+            for w, ok in (("a main landmark", page["main"]), ("headings", page["headings"]))
+            if not ok
+        ]
+        return [
+            finding(
+                "bypass-blocks",
+                first.get("focused") or "body",
+                f"{page['blocksBefore']} links or controls come before the content, with no skip "
+                f"link and no {' or '.join(missing)} to go past them",
+                first.get("snippet", ""),
+            )
+        ]
+    if not first["visible"]:
+        return [
+            finding(
+                "skip-link",
+                first["focused"],
+                f"the skip link {first['what']} cannot be seen when focused (box {first['rect']})",
+                first["snippet"],
+            )
+        ]
+    press(visit, Keys.ENTER)
+    after = run_js(visit, "active_element")
+    if not after["inMain"]:
+        return [
+            finding(
+                "skip-link",
+                first["focused"],
+                f"Enter on the skip link left focus on {after['active'] or 'the page'}, not in "
+                "the main content",
+                first["snippet"],
+            )
+        ]
+    return []
+
+
+def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
+    if shift:
+        # A fresh load puts the start of sequential focus navigation back at the top.
+        visit.driver.refresh()
+    count = run_js(visit, "keyboard")
+    if count == 0:
+        raise NotApplicable("the page has no links or controls")
+    # Two more than there are targets: the sequence must wrap back round to the first.
+    press(visit, Keys.TAB, count + 2, shift=shift)
+    time.sleep(SETTLE_S)
+    return dict(run_js(visit, "keyboard_log"))
+
+
+def keyboard(visit: Visit) -> list[Finding]:
+    """Tab through the page, then Shift+Tab back: indicators, obscured focus, reach, traps."""
+    forward = _walk(visit, shift=False)
+    backward = _walk(visit, shift=True)
+    found: list[Finding] = []
+    reported: set[str] = set()
+    for entry in forward["focused"]:
+        if entry["selector"] in reported or not entry["byKey"]:
+            continue
+        reported.add(entry["selector"])
+        if entry["known"] and not entry["indicator"]:
+            found.append(
+                finding(
+                    "focus-visible",
+                    entry["selector"],
+                    f"{entry['what']} looks the same focused as unfocused: no outline, shadow, "
+                    "border, colour or underline change",
+                    entry["snippet"],
+                )
+            )
+        seen = entry["seen"]
+        if not seen["visible"]:
+            cover = f", covered by {seen['coveredBy']}" if seen.get("coveredBy") else ""
+            found.append(
+                finding(
+                    "focus-not-obscured",
+                    entry["selector"],
+                    f"{entry['what']} has focus but cannot be seen (box {seen['rect']}{cover})",
+                    entry["snippet"],
+                )
+            )
+    found += _traps(forward, "Tab") or _traps(backward, "Shift+Tab")
+    reached = {e["index"] for e in forward["focused"] + backward["focused"] if e["byKey"]}
+    trapped = {f.selector for f in found if f.rule == "keyboard-trap"}
+    for index, target in enumerate(forward["targets"]):
+        if index not in reached and not trapped:
+            found.append(
+                finding(
+                    "keyboard-reachable",
+                    target["selector"],
+                    f"{target['what']} is visible but neither Tab nor Shift+Tab reaches it",
+                    target["snippet"],
+                )
+            )
+    return found
+
+
+def _traps(log: dict[str, Any], key: str) -> list[Finding]:
+    several = len(log["targets"]) > 1
+    # A script moving focus back to where Tab had just left: a trap that springs late.
+    # Wrapping round from the last element to the first (or back) can land a moment late:
+    # arriving where the walk began is the wrap, not a pull.
+    left: set[str] = set()
+    start = log["focused"][0]["selector"] if log["focused"] else None
+    for entry in log["focused"]:
+        if entry["byKey"]:
+            left.add(entry["selector"])
+        elif entry["selector"] in left and entry["selector"] != start and several:
+            return [
+                finding(
+                    "keyboard-trap",
+                    entry["selector"],
+                    f"after {key} moved focus on from {entry['what']}, the page moved it back",
+                    entry["snippet"],
+                )
+            ]
+    # Focus where it was at the last press: the key did not move it.
+    keys = log["keys"]
+    for before, after in zip(keys, keys[1:], strict=False):
+        if before["at"] is not None and before["at"] == after["at"] and several:
+            snippet = next(
+                (e["snippet"] for e in log["focused"] if e["selector"] == before["at"]), ""
+            )
+            return [
+                finding(
+                    "keyboard-trap",
+                    before["at"],
+                    f"focus stayed on this element when {key} was pressed",
+                    snippet,
+                )
+            ]
+    return []
+
+
+CHECKS = (
+    Check(
+        "skip-link",
+        "generic",
+        ("bypass-blocks", "skip-link", "skip-link-missing"),
+        skip_link,
+        default_cells,
+        changes_page=True,
+    ),
+    Check(
+        "keyboard",
+        "generic",
+        ("focus-visible", "focus-not-obscured", "keyboard-reachable", "keyboard-trap"),
+        keyboard,
+        default_cells,
+        changes_page=True,
+    ),
+)

@@ -1,0 +1,298 @@
+"""The run: a pool of browser sessions taking cells from a queue. A session that dies
+mid-cell is replaced and its cell retried in another, at most twice; then the cell is named as
+not audited."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .axe import AxeError, AxeRunner
+from .browser import BrowserError, Session
+from .checks import Check, Visit, all_checks, run_js, site_checks
+from .discovery import Site
+from .findings import CouldNotRun, Finding, NotApplicable, Outcome, finding, from_axe
+from .matrix import Cell
+from .profile import Profile
+
+MAX_RETRIES = 2
+
+
+class SessionLost(RuntimeError):
+    """The browser stopped answering mid-cell."""
+
+
+@dataclass
+class CellResult:
+    cell: Cell
+    url: str
+    where: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    error: str = ""  # the cell itself could not be set up
+    attempts: int = 1
+    seconds: float = 0.0
+    inapplicable: frozenset[str] = frozenset()  # axe rules with nothing to judge here
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Job:
+    cell: Cell
+    attempts: int = 0
+    tried: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    site: Site
+    profile: Profile
+    axe: AxeRunner
+    pages: tuple[str, ...]
+    checks: list[Check]
+    visit_checks: list[Check]
+
+
+def select_checks(names: set[str] | None) -> tuple[list[Check], list[Check]]:
+    """The page checks and the visit checks, limited to ``names`` when given."""
+    page, visit = all_checks(), site_checks()
+    if names is None:
+        return page, visit
+    return [c for c in page if c.id in names], [c for c in visit if c.id in names]
+
+
+def _alive_or_lost(session: Session, exc: BaseException) -> None:
+    if not session.alive():
+        raise SessionLost(f"the browser at {session.where} stopped answering: {exc}") from exc
+
+
+def _run(check: Check, visit: Visit) -> Outcome:
+    start = time.perf_counter()
+    outcome = Outcome(check.id)
+    try:
+        outcome.findings = check.run(visit)
+    except NotApplicable as exc:
+        outcome.status, outcome.reason = "not-applicable", str(exc)
+    except CouldNotRun as exc:
+        outcome.status, outcome.reason = "could-not-run", str(exc)
+    except Exception as exc:
+        _alive_or_lost(visit.session, exc)
+        message = getattr(exc, "msg", None) or str(exc)
+        outcome.status, outcome.reason = "could-not-run", f"{type(exc).__name__}: {message}"[:500]
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]]:
+    """A new visitor in the cell: cookies cleared, viewport, media, preferences, then the page.
+
+    Each setting is read back from the page: a viewport or media condition that did not take
+    means the cell cannot be judged; a preference the site did not apply is a finding.
+    """
+    url = ctx.site.url(cell.page)
+    session.reset(cell.viewport, cell.media, javascript=True)
+    wanted = dict(cell.preferences)
+    by_form = []
+    for pref in ctx.profile.preferences:
+        value = wanted[pref.field]
+        if value == pref.default:
+            continue
+        if pref.cookie:
+            session.set_cookie(url, pref.cookie, value)
+        else:
+            by_form.append(pref)
+    session.driver.get(url)
+    if by_form:
+        from .checks.site import NoPage, choose
+
+        visit = Visit(session, cell, url, ctx.site, ctx.profile)
+        for pref in by_form:
+            try:
+                choose(visit, pref, wanted[pref.field])
+            except NoPage as exc:
+                raise CouldNotRun(f"could not choose {pref.name}: {exc}") from exc
+        session.driver.get(url)
+    selectors = [[p.field, p.current_selector()] for p in ctx.profile.preferences]
+    state = run_js(session, "preference_state", selectors)
+    if state["width"] != cell.viewport.width:
+        raise CouldNotRun(
+            f"the viewport is {state['width']} CSS px wide, not {cell.viewport.width}"
+        )
+    missed = [k for k, ok in session.emulated_media().items() if not ok]
+    if missed:
+        raise CouldNotRun(f"the emulated media condition did not take: {', '.join(missed)}")
+    found = [
+        finding(
+            "preference-applies",
+            p.current_selector(),
+            f"{p.name} {wanted[p.field]!r} was set, but the page marks {state['state'][p.field]!r}"
+            " as current",
+        )
+        for p in ctx.profile.preferences
+        if state["state"][p.field] != wanted[p.field]
+    ]
+    return url, found
+
+
+def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
+    start = time.perf_counter()
+    result = CellResult(
+        cell, ctx.site.url(cell.page), where=f"session {session.number} ({session.where})"
+    )
+    try:
+        url, setup = load(session, cell, ctx)
+    except CouldNotRun as exc:
+        result.error = str(exc)
+        return result
+    except Exception as exc:
+        _alive_or_lost(session, exc)
+        result.error = f"the page could not be loaded: {getattr(exc, 'msg', None) or exc}"
+        return result
+    visit = Visit(session, cell, url, ctx.site, ctx.profile, ctx.pages, ctx.axe)
+    axe = Outcome("axe", findings=setup)
+    t = time.perf_counter()
+    try:
+        results, _ = ctx.axe.run(session.driver)
+    except AxeError:
+        raise
+    except Exception as exc:
+        _alive_or_lost(session, exc)
+        axe.status, axe.reason = "could-not-run", f"axe: {getattr(exc, 'msg', None) or exc}"[:500]
+    else:
+        axe.findings += from_axe(results["violations"]) + from_axe(
+            results["incomplete"], review=True
+        )
+        result.inapplicable = frozenset(r["id"] for r in results.get("inapplicable", []))
+    axe.seconds = time.perf_counter() - t
+    result.outcomes.append(axe)
+    fresh = True
+    for check in ctx.checks:
+        if not check.applies(cell, ctx.profile):
+            continue
+        if not fresh:
+            session.driver.get(url)
+        result.outcomes.append(_run(check, visit))
+        fresh = not check.changes_page
+    for check in ctx.visit_checks:
+        if not check.applies(cell, ctx.profile):
+            continue
+        try:
+            session.reset(cell.viewport, cell.media, javascript=True)
+            session.driver.get(url)
+        except Exception as exc:
+            _alive_or_lost(session, exc)
+            result.outcomes.append(
+                Outcome(check.id, "could-not-run", reason=f"reload: {exc}"[:500])
+            )
+            continue
+        result.outcomes.append(_run(check, visit))
+    result.data = visit.data
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+@dataclass
+class Pool:
+    """N sessions, each in its own thread, taking cells until none are left."""
+
+    start_session: Callable[[int], Session]
+    size: int
+    results: list[CellResult] = field(default_factory=list)
+    lost: list[Job] = field(default_factory=list)
+    sessions: list[str] = field(default_factory=list)
+    browser_version: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def run(
+        self, cells: list[Cell], ctx: Context, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        jobs: queue.Queue[Job] = queue.Queue()
+        for cell in cells:
+            jobs.put(Job(cell))
+        lock = threading.Lock()
+        outstanding = [len(cells)]
+        fatal: list[BaseException] = []
+
+        def finish(job: Job, result: CellResult | None) -> None:
+            with lock:
+                if result is None:
+                    self.lost.append(job)
+                else:
+                    self.results.append(result)
+                outstanding[0] -= 1
+                if progress:
+                    progress(len(cells) - outstanding[0], len(cells))
+
+        def worker(number: int) -> None:
+            session: Session | None = None
+            replacements = 0
+            while True:
+                with lock:
+                    if outstanding[0] <= 0 or fatal:
+                        break
+                if session is None:
+                    try:
+                        session = self.start_session(number)
+                    except BrowserError as exc:
+                        with lock:
+                            self.errors.append(f"session {number}: {exc}")
+                        return
+                    with lock:
+                        self.sessions.append(f"session {number}: {session.where}")
+                        self.browser_version = self.browser_version or session.version
+                try:
+                    job = jobs.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                try:
+                    result = audit_cell(session, job.cell, ctx)
+                except SessionLost as exc:
+                    job.attempts += 1
+                    job.tried.append(f"session {number} ({session.where}): {exc}")
+                    session.quit()
+                    session = None
+                    replacements += 1
+                    if job.attempts > MAX_RETRIES:
+                        finish(job, None)
+                    else:
+                        jobs.put(job)
+                    continue
+                except AxeError as exc:
+                    with lock:
+                        fatal.append(exc)
+                    finish(job, None)
+                    break
+                except Exception as exc:
+                    result = CellResult(
+                        job.cell,
+                        ctx.site.url(job.cell.page),
+                        where=session.where,
+                        error=f"{type(exc).__name__}: {exc}"[:500],
+                    )
+                result.attempts = job.attempts + 1
+                finish(job, result)
+            if session is not None:
+                session.quit()
+
+        threads = [
+            threading.Thread(target=worker, args=(n + 1,), daemon=True) for n in range(self.size)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if fatal:
+            raise fatal[0]
+        # Workers that could not start a browser leave cells behind: they were not audited.
+        while True:
+            try:
+                job = jobs.get_nowait()
+            except queue.Empty:
+                break
+            job.tried.append("no browser session was left to take it")
+            self.lost.append(job)
+        if not self.sessions:
+            raise BrowserError("; ".join(self.errors) or "no browser session started")
