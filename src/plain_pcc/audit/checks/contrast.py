@@ -35,10 +35,12 @@ def first_viewport(cell: Cell, profile: Profile) -> bool:
     return cell.viewport.name == profile.viewports[0][0]
 
 
+# Its own family: like the generic checks it needs no profile, but it is proven on its own
+# fixture pages, in light and emulated dark colours (a11y/test_contrast.py).
 CHECKS = (
     Check(
         "contrast",
-        "generic",
+        "colours",
         ("non-text-contrast", "focus-indicator-contrast"),
         contrast,
         first_viewport,
