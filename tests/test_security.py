@@ -23,7 +23,8 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 # Written out, not imported: the test is the second place the policy is stated.
 EXPECTED = {
     "content-security-policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        "form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",

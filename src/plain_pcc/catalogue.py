@@ -12,8 +12,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import modes, preferences
 from .preferences import Selection
 from .representations import Representation
+from .variants import Variants
 
-Variants = dict[Selection, Representation]
 _GET_HEAD = frozenset(("GET", "HEAD"))
 _PAGE_ALLOW = [(b"allow", b"GET, HEAD")]
 _SELECTED_MAX = 1024

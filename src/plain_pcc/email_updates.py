@@ -20,7 +20,7 @@ from .content import Page, Site
 from .errors import error_response
 from .forms import FORM_TYPE, first_values, read_limited
 from .modes import MODES, Mode
-from .rendering import page_context
+from .rendering import render_page
 from .security import same_site
 from .sender import Sender
 from .settings import Settings
@@ -201,9 +201,17 @@ class EmailUpdates:
         mode, _ = modes.split(request.scope["path"])
         cookie = request.headers.get("cookie")
         selection = select(cookie.encode("latin-1") if cookie else None)
-        template = self.environment.get_template(f"pages/{page.template}.html")
-        context = page_context(self.site, self.settings, self.catalogue, mode, selection, page)
-        response = HTMLResponse(template.render({**context, **extra}), status_code=status)
+        html = render_page(
+            self.environment,
+            self.site,
+            self.settings,
+            self.catalogue,
+            mode,
+            selection,
+            page,
+            **extra,
+        )
+        response = HTMLResponse(html, status_code=status)
         self.secure(response)
         response.headers["vary"] = "Cookie"
         return response

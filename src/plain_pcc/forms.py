@@ -63,6 +63,8 @@ class PreferencesForm:
             return self.error(request, 413)
 
         location = preferences.safe_return_address(fields.get(preferences.RETURN_FIELD), self.pages)
+        # Back to the same page, at the form the visitor used (WCAG 3.2.2: no lost place).
+        location += preferences.return_fragment(fields)
         cookies: list[tuple[str, str]] = []
         for preference in preferences.PREFERENCES:
             # Unknown fields are ignored; an unknown value keeps the current choice.

@@ -25,16 +25,32 @@ class Choice:
 
 @dataclass(frozen=True)
 class Preference:
-    """One display preference: its form field and cookie name, and the values it can take."""
+    """One display preference: its form field and cookie name, and the values it can take.
+
+    The first choice is the default: it is never stored, and choosing it deletes the cookie.
+    """
 
     name: str
     legend: str
     purpose: str
     choices: tuple[Choice, ...]
+    # The submit button's text: a name that says what it does, for speech input (WCAG 2.5.3).
+    action: str
 
     @property
     def default(self) -> Choice:
         return self.choices[0]
+
+    @property
+    def slug(self) -> str:
+        """The name as it appears in class names and ids: ``font-size``."""
+        return self.name.replace("_", "-")
+
+    @property
+    def anchor(self) -> str:
+        """The id of this preference's form: the 303 answer's fragment brings the visitor back
+        to it."""
+        return f"preference-{self.slug}"
 
     def choice(self, value: str | None) -> Choice | None:
         """The choice named ``value``, or None when it is not one of ours."""
@@ -55,9 +71,50 @@ FONT_SIZE = Preference(
         Choice("large", "Large"),
         Choice("extra-large", "Extra large"),
     ),
+    action="Set text size",
 )
 
-PREFERENCES: tuple[Preference, ...] = (FONT_SIZE,)
+COLOUR_SCHEME = Preference(
+    name="colour_scheme",
+    legend="Colours",
+    purpose="Remembers the colours you chose, dark or high contrast, for every page.",
+    # The default follows the device: dark when it prefers dark, high contrast when it prefers
+    # more contrast (the media features prefers-color-scheme and prefers-contrast).
+    choices=(
+        Choice("default", "Your device's setting"),
+        Choice("dark", "Dark"),
+        Choice("high-contrast", "High contrast"),
+    ),
+    action="Set colours",
+)
+
+SPACING = Preference(
+    name="spacing",
+    legend="Spacing",
+    purpose="Remembers that you chose wide spacing between lines, words and letters.",
+    # Wide is at least WCAG 1.4.12's text spacing: line height 1.5, paragraphs 2em, letters
+    # 0.12em, words 0.16em.
+    choices=(
+        Choice("normal", "Normal"),
+        Choice("wide", "Wide"),
+    ),
+    action="Set spacing",
+)
+
+TYPEFACE = Preference(
+    name="typeface",
+    legend="Typeface",
+    purpose="Remembers that you chose a typeface designed for low vision.",
+    # Atkinson Hyperlegible (Braille Institute): letters that are hard to confuse, served by
+    # this site itself.
+    choices=(
+        Choice("default", "Standard"),
+        Choice("hyperlegible", "Atkinson Hyperlegible"),
+    ),
+    action="Set typeface",
+)
+
+PREFERENCES: tuple[Preference, ...] = (FONT_SIZE, COLOUR_SCHEME, SPACING, TYPEFACE)
 
 
 @dataclass(frozen=True)
@@ -71,7 +128,12 @@ class Selection:
 
     @property
     def id(self) -> str:
-        return "-".join(choice.value for choice in self.choices)
+        return "_".join(choice.value for choice in self.choices)
+
+    @property
+    def classes(self) -> str:
+        """The root element's classes, which the stylesheets key on: ``font-size-large ...``."""
+        return " ".join(f"{preference.slug}-{choice.value}" for preference, choice in self.pairs())
 
     def pairs(self) -> Iterator[tuple[Preference, Choice]]:
         return zip(PREFERENCES, self.choices, strict=True)
@@ -114,3 +176,11 @@ def safe_return_address(value: str | None, pages: Container[str]) -> str:
     if parts.scheme or parts.netloc or parts.query or parts.fragment:
         return "/"
     return value if value in pages else "/"
+
+
+def return_fragment(fields: Container[str]) -> str:
+    """The fragment of the form's 303 answer: the form of the one preference the visitor set,
+    so that the page comes back at the control they used. None when a form set several (the
+    cookies page's reset), or none of ours."""
+    posted = [preference for preference in PREFERENCES if preference.name in fields]
+    return "#" + posted[0].anchor if len(posted) == 1 else ""

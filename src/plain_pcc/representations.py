@@ -21,7 +21,7 @@ CODINGS = ("br", "gzip", "identity")
 _NEGOTIATED_MAX = 256
 # Brotli's best, for the pages and files read thousands of times between restarts. Error pages
 # (never cached, rarely seen) take a quick quality instead: at 11 they cost a third of the
-# start-up for a few bytes each.
+# start-up for a few bytes each. So does a representation made while a request waits (quick).
 _BROTLI_QUALITY = 11
 _NOT_ACCEPTABLE = b"Not Acceptable: no content coding you accept\n"
 
@@ -56,6 +56,7 @@ class Representation:
         status: int = 200,
         compress: bool = True,
         vary: Iterable[str] = (),
+        quick: bool = False,
     ) -> None:
         self.status = status
         self.body = body
@@ -67,9 +68,10 @@ class Representation:
         self.common = common
         bodies = {"identity": body}
         if compress:
+            quality = 5 if quick or status != 200 else _BROTLI_QUALITY
             # Compressed once, here, never per request; kept only where it saves bytes.
             for coding, encoded in (
-                ("br", brotli.compress(body, quality=_BROTLI_QUALITY if status == 200 else 5)),
+                ("br", brotli.compress(body, quality=quality)),
                 ("gzip", gzip.compress(body, compresslevel=9, mtime=0)),
             ):
                 if len(encoded) < len(body):

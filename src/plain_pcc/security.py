@@ -8,7 +8,7 @@ from .settings import Settings
 
 # Nothing is loaded from anywhere but this site, no script runs, and no one may frame a page.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 # Every powerful feature the site never uses, turned off for it and anything it could embed.

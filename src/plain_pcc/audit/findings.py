@@ -53,6 +53,20 @@ RULES: dict[str, Rule] = _rules(
     ),
     Rule("focus-visible", "2.4.7", "AA", "Focus is visible", "focus-visible.html"),
     Rule(
+        "non-text-contrast",
+        "1.4.11",
+        "AA",
+        "A control's boundary has 3:1 contrast with the colours next to it",
+        "non-text-contrast.html",
+    ),
+    Rule(
+        "focus-indicator-contrast",
+        "1.4.11",
+        "AA",
+        "A focus indicator has 3:1 contrast with the colours next to it",
+        "non-text-contrast.html",
+    ),
+    Rule(
         "focus-not-obscured",
         "2.4.11",
         "AA",

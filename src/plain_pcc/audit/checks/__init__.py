@@ -89,11 +89,12 @@ def default_first_viewport(cell: Cell, profile: Profile) -> bool:
 
 def all_checks() -> list[Check]:
     """In the order they run on a page: those that only read it first."""
-    from . import keyboard, layout, site, targets
+    from . import contrast, keyboard, layout, site, targets
 
     return [
         *layout.CHECKS[:1],  # reflow reads; the spacing and text-size checks change the page
         *targets.CHECKS,
+        *contrast.CHECKS,  # moves focus by script, and puts it back
         *site.PAGE_CHECKS,
         *keyboard.CHECKS,
         *layout.CHECKS[1:],

@@ -148,8 +148,11 @@ def keyboard(visit: Visit) -> list[Finding]:
     )
     reached = {e["index"] for e in forward["focused"] + backward["focused"] if e["byKey"]}
     trapped = {f.selector for f in found if f.rule == "keyboard-trap"}
-    for index, target in enumerate(forward["targets"]):
-        if index not in reached and not trapped:
+    targets = forward["targets"]
+    # Tab reaches a radio group once, at its checked radio; the others are reached by arrows.
+    groups = {targets[i]["group"] for i in reached if i < len(targets) and targets[i]["group"]}
+    for index, target in enumerate(targets):
+        if index not in reached and not trapped and target["group"] not in groups:
             found.append(
                 finding(
                     "keyboard-reachable",

@@ -80,7 +80,12 @@ const seenBy = (el) => {
   };
 };
 const log = {
-  targets: targets.map((el) => ({ selector: cssPath(el), what: describeEl(el), snippet: snippet(el) })),
+  targets: targets.map((el) => ({
+    selector: cssPath(el), what: describeEl(el), snippet: snippet(el),
+    // A radio group is one Tab stop; the arrow keys move within it (HTML, WAI-ARIA APG).
+    group: el.localName === 'input' && el.type === 'radio' && el.name
+      ? `${el.form ? cssPath(el.form) : ''}|${el.name}` : null,
+  })),
   focused: [], keys: [], pending: false, entering: false,
 };
 window.__a11yKeyboardLog = log;
