@@ -56,15 +56,18 @@ def test_every_value_on_every_page_and_viewport_and_every_pair_on_the_site() -> 
     assert len(cells) < len(pages) * 2 * 36
 
 
-def test_media_conditions_add_cells_at_default_preferences() -> None:
+def test_media_conditions_add_one_cell_a_page_at_default_preferences() -> None:
+    """A condition changes colours, not layout: seen on every page, at the first viewport."""
     dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
     profile = Profile(media=(dark,))
-    cells = build(profile, ["/"])
-    assert [(c.media, c.viewport.name) for c in cells] == [
-        (None, "desktop"),
-        (None, "narrow"),
-        (dark, "desktop"),
-        (dark, "narrow"),
+    cells = build(profile, ["/", "/a/"])
+    assert [(c.page, c.media, c.viewport.name) for c in cells] == [
+        ("/", None, "desktop"),
+        ("/", None, "narrow"),
+        ("/", dark, "desktop"),
+        ("/a/", None, "desktop"),
+        ("/a/", None, "narrow"),
+        ("/a/", dark, "desktop"),
     ]
-    assert [is_default(c, profile) for c in cells] == [True, True, False, False]
+    assert [is_default(c, profile) for c in cells] == [True, True, False] * 2
     assert cells[2].id == "desktop-dark-/"

@@ -1,4 +1,5 @@
-"""axe-core from npm, at the pinned version, injected through axe-selenium-python."""
+"""axe-core from npm, at the pinned version, put in each page and run through
+axe-selenium-python."""
 
 from __future__ import annotations
 
@@ -85,15 +86,27 @@ def version_of(script: Path) -> str:
 
 
 class AxeRunner:
-    """Inject once per page load and run with the audit's tags; refuse any other version."""
+    """axe-core in each page, run with the audit's tags; any other version is refused.
+
+    A session's browser is asked once to put axe in every document it loads (``preload``), so a
+    cell does not send half a megabyte of script over WebDriver before each run. A page that
+    came without it (script turned off while it loaded, a session that could not preload) is
+    given it at run time, as axe-selenium-python injects it.
+    """
 
     def __init__(self, script: Path) -> None:
         self.script = script
+        self.source = script.read_text(encoding="utf-8")
+
+    def preload(self, session: Any) -> None:
+        """axe in every document this session loads from now on, before the page's own scripts."""
+        session.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": self.source})
 
     def run(self, driver: WebDriver) -> tuple[dict[str, Any], dict[str, float]]:
         start = time.perf_counter()
         axe = Axe(driver, script_url=str(self.script))
-        axe.inject()
+        if driver.execute_script(_IN_PAGE) != VERSION:
+            axe.inject()
         injected = time.perf_counter()
         options = {
             "runOnly": {"type": "tag", "values": list(TAGS)},
@@ -105,3 +118,7 @@ class AxeRunner:
         if version != VERSION:
             raise AxeError(f"axe-core in the page is {version}, the audit pins {VERSION}")
         return results, {"axe_inject": injected - start, "axe_run": finished - injected}
+
+
+# The version of the axe already in the page, if any (a page may bring its own).
+_IN_PAGE = "return (typeof window.axe === 'object' && window.axe && window.axe.version) || null"

@@ -2,7 +2,8 @@
 
 Every value of every preference is seen on every page at every viewport; every pair of values
 of two preferences is seen at least once on the site (all-pairs); when the full product of the
-values is small it is used on every page instead.
+values is small it is used on every page instead. Each emulated media condition is seen on every
+page at the first viewport.
 """
 
 from __future__ import annotations
@@ -125,9 +126,10 @@ def build(profile: Profile, pages: Sequence[str]) -> list[Cell]:
         for combo in combos:
             for viewport in viewports:
                 cells.append(Cell(page, mode, combo, viewport))
+        # What a device asks for (dark, more contrast, forced colours) changes colours, not
+        # layout: each condition is seen on every page, at the first viewport.
         for media in profile.media:
-            for viewport in viewports:
-                cells.append(Cell(page, mode, every[0], viewport, media))
+            cells.append(Cell(page, mode, every[0], viewports[0], media))
     return cells
 
 

@@ -4,6 +4,7 @@ not audited."""
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -243,6 +244,9 @@ class Pool:
                     with lock:
                         self.sessions.append(f"session {number}: {session.where}")
                         self.browser_version = self.browser_version or session.version
+                    # Without it each run injects axe itself: slower, the same results.
+                    with contextlib.suppress(Exception):
+                        ctx.axe.preload(session)
                 try:
                     job = jobs.get(timeout=0.1)
                 except queue.Empty:

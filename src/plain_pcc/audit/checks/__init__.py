@@ -94,7 +94,7 @@ def all_checks() -> list[Check]:
     return [
         *layout.CHECKS[:1],  # reflow reads; the spacing and text-size checks change the page
         *targets.CHECKS,
-        *contrast.CHECKS,  # moves focus by script, and puts it back
+        *contrast.CHECKS,  # focuses controls by script: the page is loaded again after it
         *site.PAGE_CHECKS,
         *keyboard.CHECKS,
         *layout.CHECKS[1:],

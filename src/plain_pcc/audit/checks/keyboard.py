@@ -113,9 +113,18 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
 
 
 def keyboard(visit: Visit) -> list[Finding]:
-    """Tab through the page, then Shift+Tab back: indicators, obscured focus, reach, traps."""
+    """Tab through the page, then Shift+Tab back: indicators, obscured focus, reach, traps.
+
+    Shift+Tab goes back through the same sequence, so it is walked at one viewport, the
+    profile's last (by default the narrow one, where layouts hide and move things most); at the
+    others, Tab alone shows what their layout changes (whether each focused element and its
+    indicator can be seen).
+    """
     forward = _walk(visit, shift=False)
-    backward = _walk(visit, shift=True)
+    if visit.cell.viewport.name == visit.profile.viewports[-1][0]:
+        backward = _walk(visit, shift=True)
+    else:
+        backward = {"focused": [], "targets": forward["targets"], "keys": []}
     found: list[Finding] = []
     reported: set[str] = set()
     for entry in forward["focused"]:

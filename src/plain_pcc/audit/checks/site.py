@@ -201,8 +201,11 @@ def preferences(visit: Visit) -> list[Finding]:
 
     A new visitor sees the default marked. Choosing each other value in order must bring the
     visitor back to this page with the value marked and its measure changed (or grown). On the
-    first page of each mode, the last value must survive a reload and a move to another page,
-    where choosing the default restores the page.
+    first page of each mode every preference is walked so, and the last value must survive a
+    reload and a move to another page, where choosing the default restores the page. The other
+    pages of a mode take the preferences in turn, one each: every page's cells already show
+    each value marked and applied (set by cookie), so what a page adds is its own forms' round
+    trip, and each form is still walked on many pages.
     """
     profile = visit.profile
     if not profile.preferences:
@@ -210,12 +213,14 @@ def preferences(visit: Visit) -> list[Finding]:
     visit.session.reset(visit.cell.viewport, None, javascript=False)
     visit.driver.get(visit.url)
     found: list[Finding] = []
-    first_of_mode = next(
-        (p for p in visit.pages if profile.mode_of(p) == visit.cell.mode), visit.cell.page
-    )
-    for pref in profile.preferences:
-        found += _one_preference(visit, pref, persist=visit.cell.page == first_of_mode)
-    return found
+    of_mode = [p for p in visit.pages if profile.mode_of(p) == visit.cell.mode]
+    if not of_mode or of_mode[0] == visit.cell.page:
+        for pref in profile.preferences:
+            found += _one_preference(visit, pref, persist=True)
+        return found
+    turn = of_mode.index(visit.cell.page) if visit.cell.page in of_mode else len(of_mode)
+    pref = profile.preferences[(turn - 1) % len(profile.preferences)]
+    return _one_preference(visit, pref, persist=False)
 
 
 def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Finding]:
