@@ -31,6 +31,9 @@ def check_page(html: str) -> BeautifulSoup:
     # GOV.UK error pattern: a page showing an error summary says so first in its title.
     has_errors = soup.select_one(".error-summary") is not None
     assert title.startswith("Error: ") == has_errors, f"title {title!r}: 'Error: ' prefix"
+    if has_errors:
+        # ... and the summary is the first thing in the main content, above the heading.
+        assert soup.main.find(True, recursive=False) is soup.select_one(".error-summary")
     title = title.removeprefix("Error: ")
     assert title.startswith(h1), f"title {title!r} does not begin with the h1 {h1!r}"
 

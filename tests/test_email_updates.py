@@ -251,9 +251,9 @@ def test_form_errors_follow_the_gov_uk_pattern(
     assert html.title.get_text().startswith("Error: Email updates")
     summary = html.select_one("main .error-summary")
     assert summary["role"] == "alert"
-    # The summary comes first in the main content, and links to each field.
-    assert html.main.find(True, recursive=False).name == "h1"
-    assert html.h1.find_next_sibling() is summary
+    # The summary comes first in the main content, before the heading, and links to each field.
+    assert html.main.find(True, recursive=False) is summary
+    assert summary.find_next_sibling() is html.h1
     assert {a["href"]: a.get_text() for a in summary.select("a")} == {
         f"#{field}": message for field, message in errors.items()
     }
