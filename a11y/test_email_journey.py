@@ -1,0 +1,258 @@
+"""Email updates as a new visitor and the office meet them, with the server started the way
+`make serve` starts it (SQLite and an .eml outbox in the data folder, nothing else set up): in
+a real browser with JavaScript off and only the keyboard, sign up from the footer's link, make
+a mistake and see the error summary, read the confirmation in the outbox, confirm with the
+page's button, get an announcement the office queues with `plain-pcc mail announce`, and leave
+with one visit to its unsubscribe link."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import DESKTOP
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from plain_pcc.audit.browser import Session
+
+BIN = Path(sys.executable).parent
+ADDRESS = "reader@example.org"
+FORM = "/email-updates/"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Served:
+    """`plain-pcc serve` in a child process, and the environment the office's commands share."""
+
+    def __init__(self, data: Path) -> None:
+        port = _free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.data = data
+        self.environ = {
+            **os.environ,
+            "PLAIN_PCC_PORT": str(port),
+            "PLAIN_PCC_BASE_URL": self.base_url,
+            "PLAIN_PCC_DATA_DIR": str(data),
+        }
+        self.log = data.parent / "serve.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "plain-pcc"), "serve"], env=self.environ, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.base_url + "/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"plain-pcc serve did not start: {self.log.read_text()}")
+            time.sleep(0.1)
+
+    def office(self, *argv: str) -> str:
+        done = subprocess.run(
+            [str(BIN / "plain-pcc"), *argv],
+            env=self.environ,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    server = Served(tmp_path / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Session]:
+    session = Session.local(1)
+    session.reset(DESKTOP, None, javascript=False)
+    yield session
+    session.quit()
+
+
+def outbox(served: Served, count: int) -> list[EmailMessage]:
+    """The outbox's messages, once there are ``count`` (the server's sender writes them)."""
+    folder = served.data / "outbox"
+    deadline = time.monotonic() + 30
+    while True:
+        files = sorted(folder.glob("*.eml")) if folder.is_dir() else []
+        if len(files) >= count or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(files) == count, [f.name for f in files]
+    return [
+        email.message_from_bytes(f.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+        for f in files
+    ]
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def links_in(text: str, served: Served) -> list[str]:
+    return re.findall(re.escape(served.base_url) + r"/\S+", text)
+
+
+def landed(browser: Session, path: str) -> None:
+    """The browser followed the 303 to ``path``."""
+    assert urlsplit(browser.driver.current_url).path == path, browser.driver.current_url
+
+
+def counts(served: Served) -> dict[str, int]:
+    """`plain-pcc subscribers count`, read back."""
+    lines = served.office("subscribers", "count").splitlines()
+    return {name: int(number) for name, number in (line.split(": ") for line in lines)}
+
+
+def heading(browser: Session) -> str:
+    return str(browser.driver.find_element(By.TAG_NAME, "h1").text)
+
+
+def press(element: object, *keys: str) -> None:
+    element.send_keys(*keys)  # type: ignore[attr-defined]
+
+
+def follow(browser: Session, element: object, key: str) -> None:
+    """Press ``key`` on ``element`` and wait for the page it leads to: a key press returns as
+    soon as the page has it, before any navigation it starts has finished."""
+    before = browser.driver.find_element(By.TAG_NAME, "html")
+    press(element, key)
+    wait = WebDriverWait(browser.driver, 15)
+    wait.until(expected_conditions.staleness_of(before))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def test_sign_up_confirm_announce_unsubscribe_with_the_keyboard(
+    served: Served, browser: Session
+) -> None:
+    driver = browser.driver
+    driver.get(served.base_url + "/")
+    assert driver.execute_script("return document.scripts.length") == 0
+    # The footer's sentence on every page leads to the form.
+    link = driver.find_element(By.LINK_TEXT, "sign up for email notifications")
+    follow(browser, link, Keys.ENTER)
+    assert driver.current_url == served.base_url + FORM
+    assert heading(browser) == "Email updates"
+
+    # A mistake first: an address that is not one, with no topic chosen.
+    field = driver.find_element(By.ID, "email")
+    press(field, "reader at example.org")
+    follow(browser, driver.find_element(By.CSS_SELECTOR, "main form button"), Keys.ENTER)
+    assert driver.title.startswith("Error: Email updates")
+    summary = driver.find_element(By.CSS_SELECTOR, "main > .error-summary:first-child")
+    assert summary.get_attribute("role") == "alert"
+    assert [
+        a.get_attribute("href").split("#")[1] for a in summary.find_elements(By.TAG_NAME, "a")
+    ] == [
+        "email",
+        "topics",
+    ]
+    field = driver.find_element(By.ID, "email")
+    assert field.get_attribute("value") == "reader at example.org", "what was typed is kept"
+    assert "email-error" in field.get_attribute("aria-describedby").split()
+
+    # Put right with keys only: the address retyped, a topic ticked with Space, Enter to send.
+    field.clear()
+    press(field, ADDRESS)
+    press(driver.find_element(By.ID, "topics"), Keys.SPACE)
+    assert driver.find_element(By.ID, "topics").is_selected()
+    follow(browser, driver.find_element(By.CSS_SELECTOR, "main form button"), Keys.ENTER)
+    landed(browser, "/email-updates/check-your-email/")
+    assert heading(browser) == "Check your email"
+
+    # The confirmation, as the server's sender wrote it to the outbox.
+    (confirmation,) = outbox(served, 1)
+    assert confirmation["To"] == ADDRESS
+    assert confirmation["Subject"] == "Confirm your email updates from the PCC for Essex"
+    (confirm_link,) = links_in(text_of(confirmation), served)
+    assert "HMIC reports" in text_of(confirmation)
+
+    # Opening the link subscribes no one (a mail scanner does that); the button does.
+    driver.get(confirm_link)
+    assert heading(browser) == "Confirm your subscription"
+    assert counts(served)["confirmed"] == 0
+    follow(browser, driver.find_element(By.CSS_SELECTOR, "main form button"), Keys.ENTER)
+    landed(browser, "/email-updates/subscribed/")
+    assert heading(browser) == "You are subscribed"
+    assert counts(served)["hmic-reports"] == 1
+
+    # The office announces; the running server's sender delivers it.
+    body = served.data / "announcement.txt"
+    body.write_text("The 2026 inspection reports are published.\n", encoding="utf-8")
+    queued = served.office(
+        "mail",
+        "announce",
+        "--topic",
+        "hmic-reports",
+        "--subject",
+        "New reports",
+        "--body",
+        str(body),
+    )
+    assert queued.startswith("queued 1 message")
+    _, announcement = outbox(served, 2)
+    assert announcement["To"] == ADDRESS
+    assert announcement["Subject"] == "New reports"
+    assert "The 2026 inspection reports are published." in text_of(announcement)
+    assert announcement["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Its links: the unsubscribe link, then the privacy notice.
+    unsubscribe, privacy = links_in(text_of(announcement), served)
+    assert urlsplit(privacy).path == "/email-updates/privacy/"
+    assert f"<{unsubscribe}>" in announcement["List-Unsubscribe"]
+
+    # One visit to the link, and nothing more to do.
+    driver.get(unsubscribe)
+    assert heading(browser) == "You have unsubscribed"
+    assert counts(served)["confirmed"] == 0
+    export = subprocess.run(
+        [str(BIN / "plain-pcc"), "subscribers", "export", ADDRESS],
+        env=served.environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert export.returncode == 1, "nothing is kept about an address that left"
+    # The server's log (its access log included) has the journey, but no address.
+    log = served.log.read_text(encoding="utf-8")
+    assert "/email-updates/subscribed/" in log
+    assert "example.org" not in log
