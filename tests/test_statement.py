@@ -33,6 +33,7 @@ SUMMARY: dict[str, Any] = {
     "cells": 24,
     "modes": [{"name": "full", "prefix": ""}, {"name": "text-only", "prefix": "/text-only"}],
     "preferences": [{"name": "text size", "field": "font_size", "values": ["normal", "large"]}],
+    "media": [{"name": "forced-colours", "features": {"forced-colors": "active"}}],
     "viewports": [{"name": "desktop", "width": 1280, "height": 800}],
     "checks": ["axe", "reflow"],
     "counts": {"failing": 0},
@@ -64,6 +65,7 @@ def test_record_copies_what_the_audit_tested(content: Path) -> None:
     assert tested.browser == "Chromium 156.0.8078.108"
     assert tested.modes == ("full", "text-only")
     assert tested.preferences == ("text size: normal, large",)
+    assert tested.devices == ("forced-colors: active",)
     assert tested.viewports == ("desktop, 1280 by 800 pixels",)
     assert tested.people == ()
 

@@ -47,6 +47,7 @@ class Tested:
     pages: tuple[str, ...]  # every address audited, in every mode
     modes: tuple[str, ...]
     preferences: tuple[str, ...]  # "text size: normal, large, extra-large"
+    devices: tuple[str, ...]  # a device's own settings, emulated: "prefers-contrast: more"
     viewports: tuple[str, ...]  # "desktop, 1280 by 800 pixels"
     checks: tuple[str, ...]
     cells: int
@@ -84,6 +85,10 @@ def record(summary: dict[str, Any], people: Sequence[str] = ()) -> dict[str, Any
         "preferences": [
             f"{preference['name']}: {', '.join(preference['values'])}"
             for preference in summary.get("preferences", [])
+        ],
+        "devices": [
+            ", ".join(f"{name}: {value}" for name, value in condition["features"].items())
+            for condition in summary.get("media", [])
         ],
         "viewports": [
             f"{viewport['name']}, {viewport['width']} by {viewport['height']} pixels"
@@ -130,6 +135,7 @@ def read_record(content_dir: Path) -> Tested:
         "pages",
         "modes",
         "preferences",
+        "devices",
         "viewports",
         "checks",
         "cells",
@@ -153,6 +159,7 @@ def read_record(content_dir: Path) -> Tested:
         pages=tuple(data.texts("pages")),
         modes=_texts(data, "modes"),
         preferences=_texts(data, "preferences"),
+        devices=_texts(data, "devices"),
         viewports=_texts(data, "viewports"),
         checks=_texts(data, "checks"),
         cells=_number(data, "cells"),
