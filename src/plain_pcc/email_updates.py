@@ -4,13 +4,14 @@ RFC 8058 one-click POST). The pages' words are content pages; the rest are pre-r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
@@ -21,6 +22,7 @@ from .errors import error_response
 from .forms import FORM_TYPE, first_values, read_limited
 from .modes import MODES, Mode
 from .rendering import render_page
+from .representations import Prepared, Representation, redirect
 from .security import same_site
 from .sender import Sender
 from .settings import Settings
@@ -35,6 +37,7 @@ from .subscribers import (
     normalise,
 )
 from .templating import create_environment
+from .variants import BY_PREFERENCE, HTML
 
 FORM_PATH = "/email-updates/"
 CHECK_PATH = "/email-updates/check-your-email/"
@@ -42,6 +45,8 @@ SUBSCRIBED_PATH = "/email-updates/subscribed/"
 UNSUBSCRIBED_PATH = "/email-updates/unsubscribed/"
 LINK_PATH = "/email-updates/link-not-valid/"
 TRY_LATER_PATH = "/email-updates/try-later/"
+# Answers to one visitor, some carrying their token: never kept by a cache.
+NO_STORE = ("Cache-Control", "no-store")
 PAGES = (
     FORM_PATH,
     CHECK_PATH,
@@ -137,9 +142,9 @@ class EmailUpdates:
         if outcome is not Outcome.QUEUED:
             # Either limit gives the same page, which does not say which: it would tell who
             # signed up in the last hour.
-            response = self.page(request, TRY_LATER_PATH, status=429)
-            response.headers["retry-after"] = "3600"
-            return response
+            return self.page(
+                request, TRY_LATER_PATH, status=429, headers=[("Retry-After", "3600")]
+            )
         if self.sender is not None:
             self.sender.wake()
         # The same answer whether the address was new, waiting or subscribed.
@@ -195,7 +200,14 @@ class EmailUpdates:
         except ValueError:
             return error_response(self.catalogue, request, 413)
 
-    def page(self, request: Request, path: str, status: int = 200, **extra: Any) -> Response:
+    def page(
+        self,
+        request: Request,
+        path: str,
+        status: int = 200,
+        headers: Sequence[tuple[str, str]] = (),
+        **extra: Any,
+    ) -> Response:
         """A content page rendered for this request, in its mode and the visitor's choices."""
         page: Page = self.site.pages[path]
         mode, _ = modes.split(request.scope["path"])
@@ -211,21 +223,19 @@ class EmailUpdates:
             page,
             **extra,
         )
-        response = HTMLResponse(html, status_code=status)
-        self.secure(response)
-        response.headers["vary"] = "Cookie"
-        return response
+        return Prepared(
+            Representation(
+                html.encode(),
+                HTML,
+                [*self.catalogue.security_headers, NO_STORE, *headers],
+                status=status,
+                vary=BY_PREFERENCE,
+                quick=True,
+            )
+        )
 
     def redirect(self, location: str) -> Response:
-        response = RedirectResponse(location, status_code=303)
-        self.secure(response)
-        return response
-
-    def secure(self, response: Response) -> None:
-        for name, value in self.catalogue.security_headers:
-            response.headers.append(name, value)
-        # Answers to one visitor, some carrying their token: never kept by a cache.
-        response.headers["cache-control"] = "no-store"
+        return Prepared(redirect(location, 303, self.catalogue.security_headers))
 
 
 class _Endpoint:
