@@ -149,7 +149,7 @@ def test_the_grid_finds_what_the_local_browsers_find_on_both_nodes(
 
 def test_a_node_lost_mid_run_costs_no_page(site: str, tmp_path: Path, pages_file: Path) -> None:
     with Grid(nodes=2) as grid:
-        tripwire = Tripwire(after=30, held=2, action=lambda: grid.kill_node(0))
+        tripwire = Tripwire(after=120, held=2, action=lambda: grid.kill_node(0))
         nodes = grid.node_urls()
         lost_node, kept_node = nodes
         with tripped_site(tripwire) as tripped:
@@ -183,7 +183,7 @@ def test_cells_no_browser_can_take_are_named_and_the_run_fails(
     site: str, tmp_path: Path, pages_file: Path
 ) -> None:
     with Grid(nodes=1, session_request_timeout=30) as grid:
-        tripwire = Tripwire(after=20, held=1, action=lambda: grid.kill_node(0))
+        tripwire = Tripwire(after=100, held=1, action=lambda: grid.kill_node(0))
         with tripped_site(tripwire) as tripped:
             code, summary = run_audit(
                 tmp_path / "grid",
