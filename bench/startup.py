@@ -39,7 +39,7 @@ from markupsafe import Markup
 from plain_pcc.content import load_site
 from plain_pcc.modes import MODES
 from plain_pcc.preferences import selections
-from plain_pcc.rendering import ERROR_PAGES, PAGE_HEADERS, _context, render_catalogue
+from plain_pcc.rendering import PER_REQUEST, REVALIDATE, page_context, render_catalogue
 from plain_pcc.representations import Representation
 from plain_pcc.settings import Settings
 from plain_pcc.templating import create_environment
@@ -51,12 +51,14 @@ environment = create_environment()
 forms = environment.get_template("components/_preferences.html")
 pages = {}
 jobs = [
-    (environment.get_template(f"pages/{p.template}.html"), p, None) for p in site.pages.values()
+    (environment.get_template(f"pages/{p.template}.html"), p, None)
+    for p in site.pages.values()
+    if p.template not in PER_REQUEST
 ]
-jobs += [(environment.get_template("errors/error.html"), None, e) for e in ERROR_PAGES]
+jobs += [(environment.get_template("errors/error.html"), None, e) for e in site.errors.values()]
 for template, page, error in jobs:
     for mode in MODES:
-        context = _context(site, settings, catalogue, mode, page, error)
+        context = page_context(site, settings, catalogue, mode, page, error)
         for selection in selections():
             html = template.render(
                 {
@@ -68,8 +70,8 @@ for template, page, error in jobs:
                 }
             )
             pages[(template.name, mode.name, page and page.path, selection)] = Representation(
-                html.encode(), "text/html; charset=utf-8", PAGE_HEADERS,
-                status=200 if error is None else error.status,
+                html.encode(), "text/html; charset=utf-8", REVALIDATE,
+                status=200 if error is None else error.status, vary=("Cookie",),
             )
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"{time.process_time():.3f} {rss:.1f} {len(pages)}", flush=True)
