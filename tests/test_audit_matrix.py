@@ -56,6 +56,18 @@ def test_every_value_on_every_page_and_viewport_and_every_pair_on_the_site() -> 
     assert len(cells) < len(pages) * 2 * 36
 
 
+def test_each_shared_combination_is_audited_once_and_they_are_spread() -> None:
+    pages = [f"/{n}/" for n in range(10)]
+    every, shared = combos_per_page(SITE.preferences)
+    cells = build(SITE, pages)
+    extra = [c for c in cells if c.preferences not in every]
+    assert sorted(c.preferences for c in extra) == sorted(shared)
+    assert len(cells) == len(pages) * len(every) * 2 + len(shared)
+    # Over the pages and the viewports, not all on the first page.
+    assert len({c.page for c in extra}) == min(len(shared), len(pages))
+    assert {c.viewport.name for c in extra} == {"desktop", "narrow"}
+
+
 def test_media_conditions_add_one_cell_a_page_at_default_preferences() -> None:
     """A condition changes colours, not layout: seen on every page, at the first viewport."""
     dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))

@@ -142,9 +142,7 @@ class EmailUpdates:
         if outcome is not Outcome.QUEUED:
             # Either limit gives the same page, which does not say which: it would tell who
             # signed up in the last hour.
-            return self.page(
-                request, TRY_LATER_PATH, status=429, headers=[("Retry-After", "3600")]
-            )
+            return self.page(request, TRY_LATER_PATH, status=429, headers=[("Retry-After", "3600")])
         if self.sender is not None:
             self.sender.wake()
         # The same answer whether the address was new, waiting or subscribed.

@@ -1,8 +1,9 @@
 """The audit matrix: pages x preference values x viewports x emulated media, as cells.
 
 Every value of every preference is seen on every page at every viewport; every pair of values
-of two preferences is seen at least once on the site (all-pairs); when the full product of the
-values is small it is used on every page instead. Each emulated media condition is seen on every
+of two preferences is seen at least once on the site (all-pairs, each extra combination on one
+page at one viewport); when the full product of the values is small it is used on every page
+instead. Each emulated media condition is seen on every
 page at the first viewport.
 """
 
@@ -88,11 +89,11 @@ def all_pairs(preferences: Sequence[Preference]) -> list[Combo]:
 
 
 def combos_per_page(preferences: Sequence[Preference]) -> tuple[list[Combo], list[Combo]]:
-    """Combinations every page gets (the defaults first), and extra ones shared out over pages.
+    """Combinations every page gets (the defaults first), and extra ones each audited once.
 
     Every page gets a "diagonal": the k-th combination takes each preference's k-th value (or
     its default once it has run out), which shows every value on every page. The all-pairs
-    combinations not already on the diagonal are dealt round the pages, one each in turn.
+    combinations not already on the diagonal are shared: each is audited once on the site.
     """
     if not preferences:
         return [()], []
@@ -116,16 +117,21 @@ def build(profile: Profile, pages: Sequence[str]) -> list[Cell]:
     """Page-major, so one page's cells sit together in the report."""
     viewports = [Viewport(*v) for v in profile.viewports]
     every, shared = combos_per_page(profile.preferences)
+    # Each shared combination once on the site: spread evenly over the pages, and over the
+    # viewports in turn (the pairs are what is owed, and every value is already on every page
+    # at every viewport).
+    dealt: dict[int, list[tuple[Combo, Viewport]]] = {}
+    for k, combo in enumerate(shared):
+        at = k * len(pages) // len(shared) if pages else 0
+        dealt.setdefault(at, []).append((combo, viewports[k % len(viewports)]))
     cells: list[Cell] = []
     for index, page in enumerate(pages):
         mode = profile.mode_of(page)
-        combos = list(every)
-        if shared:
-            # Deal the shared combinations round; each page gets the ones at its turn.
-            combos += shared[index % len(shared) :: max(len(pages), 1)]
-        for combo in combos:
+        for combo in every:
             for viewport in viewports:
                 cells.append(Cell(page, mode, combo, viewport))
+        for combo, viewport in dealt.get(index, []):
+            cells.append(Cell(page, mode, combo, viewport))
         # What a device asks for (dark, more contrast, forced colours) changes colours, not
         # layout: each condition is seen on every page, at the first viewport.
         for media in profile.media:
