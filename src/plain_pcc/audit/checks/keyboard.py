@@ -80,10 +80,13 @@ def skip_link(visit: Visit) -> list[Finding]:
     if not after["inMain"]:
         # A link to a main that cannot take focus (no tabindex) moves where the next Tab starts,
         # not focus itself (HTML's sequential focus navigation starting point): then the next
-        # Tab lands in the main content, or past it when it holds nothing to focus.
+        # Tab lands in the main content, or past it when it holds nothing to focus. With
+        # nothing to focus in it or after it, the followed link (:target) is the evidence.
         press(visit, Keys.TAB)
         after = run_js(visit, "active_element")
-        if after["afterMain"] and not after["mainFocusable"]:
+        if not after["mainFocusable"] and (
+            after["afterMain"] or (not after["focusableAfterMain"] and after["targetInMain"])
+        ):
             after["inMain"] = True
     if not after["inMain"]:
         return [

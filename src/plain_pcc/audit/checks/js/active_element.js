@@ -1,12 +1,18 @@
 const el = document.activeElement;
 const main = document.querySelector('main, [role="main"]');
 const inMain = !!(el && main && (el === main || main.contains(el)));
+const targets = interactive();
+const follows = (node) => !!(main && !main.contains(node)
+  && (main.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING));
+const target = document.querySelector(':target');
 return {
   active: el && el !== document.body ? cssPath(el) : null,
   inMain,
-  // Past the end of the main content, and whether the main content has anything Tab could stop
-  // at: a main with nothing to focus hands the next Tab to what follows it.
-  afterMain: !!(el && main && !inMain
-    && (main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)),
-  mainFocusable: !!main && interactive().some((target) => main.contains(target)),
+  // Past the end of the main content; whether the main content, or anything after it, has
+  // something Tab could stop at; and whether the address now points into the main content (the
+  // link was followed), which is all there is to see when nothing there can take focus.
+  afterMain: !!(el && !inMain && follows(el)),
+  mainFocusable: !!main && targets.some((node) => main.contains(node)),
+  focusableAfterMain: targets.some(follows),
+  targetInMain: !!(target && main && (target === main || main.contains(target))),
 };
