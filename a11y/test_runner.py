@@ -9,10 +9,12 @@ import signal
 import threading
 from pathlib import Path
 
+import pytest
+from axe_selenium_python import Axe
 from fixtures.server import files_app
 
 from plain_pcc.audit import report
-from plain_pcc.audit.axe import AxeRunner
+from plain_pcc.audit.axe import VERSION, AxeRunner
 from plain_pcc.audit.browser import Session
 from plain_pcc.audit.discovery import Site
 from plain_pcc.audit.localsite import LiveServer
@@ -136,3 +138,32 @@ def test_a_cell_that_kills_every_browser_is_named_as_not_audited() -> None:
     assert data["status"] == "error"
     assert data["exit_code"] == 2
     assert data["not_audited"][0]["cell"] == "narrow-/clean.html"
+
+
+def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
+    checks_site: str, axe_runner: AxeRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """axe put in every document by the browser (``preload``) is the pinned one, there as soon
+    as a page has loaded, so nothing is injected for the run; and it judges a page exactly as
+    axe injected for the run does."""
+    injected: list[object] = []
+    inject = Axe.inject
+    monkeypatch.setattr(Axe, "inject", lambda self: injected.append(self) or inject(self))
+    fresh, preloaded = Session.local(1), Session.local(2)
+    try:
+        axe_runner.preload(preloaded)
+        page = checks_site + "/target-tiny.html"
+        fresh.driver.get(page)
+        preloaded.driver.get(page)
+        assert fresh.driver.execute_script("return typeof window.axe") == "undefined"
+        assert preloaded.driver.execute_script("return window.axe.version") == VERSION
+        by_injection, _ = axe_runner.run(fresh.driver)
+        assert len(injected) == 1
+        by_preload, _ = axe_runner.run(preloaded.driver)
+        assert len(injected) == 1, "the preloaded page was given axe again"
+        assert by_preload["violations"] == by_injection["violations"]
+        assert by_preload["incomplete"] == by_injection["incomplete"]
+        assert by_preload["violations"], "the page has faults for axe to find"
+    finally:
+        fresh.quit()
+        preloaded.quit()
