@@ -15,12 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import A11Y
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
@@ -38,6 +32,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
+from served import Served
 
 from plain_pcc.audit.browser import (
     CHROMEDRIVER,
@@ -47,7 +42,6 @@ from plain_pcc.audit.browser import (
     CHROMIUM_VARIABLE,
 )
 
-REPO = A11Y.parent
 PREFERENCE_COOKIES = {"font_size", "colour_scheme", "spacing", "typeface"}
 ONE_YEAR = 365 * 24 * 60 * 60
 FULL_PAGE = "/finance-reporting/publications/hmic-reports/hmic-reports-2016/"
@@ -65,61 +59,16 @@ SETTLE_SECONDS = 10.0
 # -- the site, as its operator starts it -------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``plain-pcc serve`` in a process of its own, on a free loopback port."""
-    command = Path(sys.executable).with_name("plain-pcc")
-    assert command.exists(), f"{command} is missing: install the package (pip install -e .)"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    work = tmp_path_factory.mktemp("site")
-    env = {
-        **os.environ,
-        # Form posts are checked against this origin, and canonical links are written from it.
-        "PLAIN_PCC_BASE_URL": base,
-        # The email updates store goes here, never into the checkout.
-        "PLAIN_PCC_DATA_DIR": str(work / "data"),
+    quiet = {
         "PLAIN_PCC_MAIL_SENDER": "false",
         "PLAIN_PCC_LOG_LEVEL": "warning",
         "PLAIN_PCC_ACCESS_LOG": "false",
     }
-    log = (work / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(command), "serve", "--port", str(port), "--content", str(REPO / "content")],
-        env=env,
-        cwd=work,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                output = (work / "server.log").read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"plain-pcc serve did not answer /healthz on {base}:\n{output}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+    with Served(tmp_path_factory.mktemp("site") / "data", quiet) as served:
+        yield served.base_url
 
 
 # -- the browser: Chromium with JavaScript turned off in its own settings ----------------------
