@@ -182,7 +182,8 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
             continue
         try:
             session.reset(cell.viewport, cell.media, javascript=True)
-            session.driver.get(url)
+            if not check.loads_pages:
+                session.driver.get(url)
         except Exception as exc:
             _alive_or_lost(session, exc)
             result.outcomes.append(

@@ -61,7 +61,8 @@ def is_html(visit: Visit) -> bool:
 
 @dataclass(frozen=True)
 class Check:
-    """A check, the cells it runs in, and whether it leaves the page changed."""
+    """A check, the cells it runs in, whether it leaves the page changed, and whether it loads
+    what it looks at itself (then the runner only sets up a new visitor before it)."""
 
     id: str
     family: str  # "generic" checks run on any site; "site" checks need the profile
@@ -69,6 +70,7 @@ class Check:
     run: Callable[[Visit], list[Finding]]
     applies: Callable[[Cell, Profile], bool]
     changes_page: bool = False
+    loads_pages: bool = False
 
 
 def every_cell(cell: Cell, profile: Profile) -> bool:

@@ -4,7 +4,7 @@ JavaScript off, its repeated parts in the same order, its form states and its 40
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -203,9 +203,9 @@ def preferences(visit: Visit) -> list[Finding]:
     visitor back to this page with the value marked and its measure changed (or grown). On the
     first page of each mode every preference is walked so, and the last value must survive a
     reload and a move to another page, where choosing the default restores the page. The other
-    pages of a mode take the preferences in turn, one each: every page's cells already show
-    each value marked and applied (set by cookie), so what a page adds is its own forms' round
-    trip, and each form is still walked on many pages.
+    pages of a mode take one choice each, every value of every preference in turn: every
+    page's cells already show each value marked and applied (set by cookie), so what a page
+    adds is its own forms' round trip back to it, and each form is still used on many pages.
     """
     profile = visit.profile
     if not profile.preferences:
@@ -216,14 +216,18 @@ def preferences(visit: Visit) -> list[Finding]:
     of_mode = [p for p in visit.pages if profile.mode_of(p) == visit.cell.mode]
     if not of_mode or of_mode[0] == visit.cell.page:
         for pref in profile.preferences:
-            found += _one_preference(visit, pref, persist=True)
+            found += _one_preference(visit, pref, pref.values[1:], persist=True)
         return found
     turn = of_mode.index(visit.cell.page) if visit.cell.page in of_mode else len(of_mode)
-    pref = profile.preferences[(turn - 1) % len(profile.preferences)]
-    return _one_preference(visit, pref, persist=False)
+    choices = [(p, v) for p in profile.preferences for v in p.values[1:]]
+    pref, value = choices[(turn - 1) % len(choices)]
+    return _one_preference(visit, pref, (value,), persist=False)
 
 
-def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Finding]:
+def _one_preference(
+    visit: Visit, pref: Preference, values: Sequence[str], persist: bool
+) -> list[Finding]:
+    """Choose ``values`` in turn; with ``persist``, then reload, move on, and choose the default."""
     rule, found = "preference-applies", []
     allowed = _returns_to(visit)
 
@@ -258,13 +262,13 @@ def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Findi
 
     found += marked(pref.default, "for a new visitor")
     measures = [_measure(visit, pref)]
-    for value in pref.values[1:]:
+    for value in values:
         problem = press(value)
         if problem:
             return [*found, problem]
         found += marked(value, "after choosing it")
         measures.append(_measure(visit, pref))
-    shown = ", ".join(f"{v} {m}" for v, m in zip(pref.values, measures, strict=True))
+    shown = ", ".join(f"{v} {m}" for v, m in zip((pref.default, *values), measures, strict=True))
     if pref.measure.change == "grow":
         numbers = [n for n in map(_number, measures) if n is not None]
         if len(numbers) != len(measures) or any(
@@ -273,15 +277,16 @@ def _one_preference(visit: Visit, pref: Preference, persist: bool) -> list[Findi
             found.append(finding(rule, "html", f"{pref.name} does not grow: {shown}"))
     elif any(m == measures[0] for m in measures[1:]):
         found.append(finding(rule, "html", f"{pref.name} has no effect for some values: {shown}"))
-    if persist:
-        last = pref.values[-1]
-        visit.driver.refresh()
-        found += marked(last, "after a reload")
-        elsewhere = _link_elsewhere(visit)
-        if elsewhere is not None:
-            follow(visit, elsewhere.click, "following a link")
-            found += marked(last, f"on the next page, {_path(visit.driver.current_url)}")
-            allowed = allowed | {_path(visit.driver.current_url)}
+    if not persist:
+        return found
+    last = values[-1]
+    visit.driver.refresh()
+    found += marked(last, "after a reload")
+    elsewhere = _link_elsewhere(visit)
+    if elsewhere is not None:
+        follow(visit, elsewhere.click, "following a link")
+        found += marked(last, f"on the next page, {_path(visit.driver.current_url)}")
+        allowed = allowed | {_path(visit.driver.current_url)}
     problem = press(pref.default)
     if problem:
         return [*found, problem]
@@ -409,6 +414,7 @@ VISIT_CHECKS = (
         ("preference-applies",),
         preferences,
         _declared(lambda c, p: bool(p.preferences)),
+        loads_pages=True,
     ),
     Check(
         "form-states",
@@ -416,6 +422,7 @@ VISIT_CHECKS = (
         ("form-state",),
         form_states,
         _declared(lambda c, p: any(f.page == c.page for f in p.forms)),
+        loads_pages=True,
     ),
     Check(
         "not-found",
@@ -423,6 +430,7 @@ VISIT_CHECKS = (
         ("not-found-status",),
         not_found,
         _declared(lambda c, p: c.page in p.not_found),
+        loads_pages=True,
     ),
 )
 
