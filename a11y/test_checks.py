@@ -129,6 +129,18 @@ def test_wide_viewport_has_no_reflow_to_judge(
     assert all(not o.findings for o in result.outcomes if o.check != "axe")
 
 
+@pytest.mark.parametrize("page", ["/trap-tab.html", "/trap-shift.html", "/frame-trap.html"])
+def test_a_trap_is_caught_at_a_viewport_that_walks_forward_only(
+    page: str, session: Session, axe_runner: AxeRunner, checks_site: str
+) -> None:
+    """Away from the profile's last viewport the keyboard walk goes one way with no wait after:
+    a trap that holds Tab at once still shows in its log; one that holds Shift+Tab only is the
+    last viewport's to find."""
+    result = audit_page(session, axe_runner, checks_site, page, {"keyboard"}, DESKTOP)
+    expected = {"/trap-tab.html": {("keyboard-trap", "#trap")}, "/trap-shift.html": set()}
+    assert found(result, "keyboard") == expected.get(page, EXPECTED[page]["keyboard"])
+
+
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:
     """The proofs above are made under the page's own CSP, which refuses a <style> element;
     the text-spacing check gets past it with CSSOM writes and the DevTools CSP bypass."""

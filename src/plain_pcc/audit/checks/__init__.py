@@ -96,10 +96,10 @@ def all_checks() -> list[Check]:
     return [
         *layout.CHECKS[:1],  # reflow reads; the spacing and text-size checks change the page
         *targets.CHECKS,
-        *contrast.CHECKS,  # focuses controls by script: the page is loaded again after it
         *site.PAGE_CHECKS,
+        *contrast.CHECKS,  # focuses controls by script: the page is loaded again after it
         *keyboard.CHECKS,
-        *layout.CHECKS[1:],
+        *layout.CHECKS[1:],  # text size (puts the setting back), then text spacing
     ]
 
 

@@ -102,7 +102,7 @@ def skip_link(visit: Visit) -> list[Finding]:
     return []
 
 
-def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
+def _walk(visit: Visit, shift: bool, settle: float) -> dict[str, Any]:
     if shift:
         # A fresh load puts the start of sequential focus navigation back at the top, so the
         # walk back begins in the same place whatever the walk forward left behind.
@@ -117,7 +117,7 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
     log = visit.driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "setTimeout(() => done(window.__a11yKeyboardLog), arguments[0]);",
-        int(SETTLE_S * 1000),
+        int(settle * 1000),
     )
     if not log["keys"]:
         raise CouldNotRun("the key presses did not reach the page")
@@ -130,11 +130,14 @@ def keyboard(visit: Visit) -> list[Finding]:
     Shift+Tab goes back through the same sequence, so it is walked at one viewport, the
     profile's last (by default the narrow one, where layouts hide and move things most); at the
     others, Tab alone shows what their layout changes (whether each focused element and its
-    indicator can be seen).
+    indicator can be seen). A trap is the page's scripts, not its layout: the walks at the
+    last viewport wait for one that acts late; at the others the log still shows a trap that
+    acts at once or while the walk goes on.
     """
-    forward = _walk(visit, shift=False)
-    if visit.cell.viewport.name == visit.profile.viewports[-1][0]:
-        backward = _walk(visit, shift=True)
+    last = visit.cell.viewport.name == visit.profile.viewports[-1][0]
+    forward = _walk(visit, shift=False, settle=SETTLE_S if last else 0)
+    if last:
+        backward = _walk(visit, shift=True, settle=SETTLE_S)
     else:
         backward = {"focused": [], "targets": forward["targets"], "keys": []}
     found: list[Finding] = []
