@@ -91,7 +91,13 @@ class Session:
     where: str
     number: int
     profile_dir: str | None = None
+    # What the DevTools protocol was last told. Each setting stays with the tab across
+    # navigations, so it is sent only when it changes: through a Grid every command is two
+    # more hops. Each cell still reads back what matters from the page before judging.
     _media: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    _viewport: Viewport | None = field(default=None, repr=False)
+    _javascript: bool | None = field(default=None, repr=False)
+    _text_percent: int | None = field(default=None, repr=False)
 
     @classmethod
     def local(cls, number: int) -> Session:
@@ -176,15 +182,17 @@ class Session:
     ) -> None:
         """A new visitor: no cookies, the viewport, the media conditions, JavaScript on or off."""
         self.cdp("Network.clearBrowserCookies", {})
-        self.cdp(
-            "Emulation.setDeviceMetricsOverride",
-            {
-                "width": viewport.width,
-                "height": viewport.height,
-                "deviceScaleFactor": 1,
-                "mobile": False,
-            },
-        )
+        if viewport != self._viewport:
+            self.cdp(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": viewport.width,
+                    "height": viewport.height,
+                    "deviceScaleFactor": 1,
+                    "mobile": False,
+                },
+            )
+            self._viewport = viewport
         features = media.features if media else ()
         if features != self._media:
             self.cdp(
@@ -192,7 +200,9 @@ class Session:
                 {"features": [{"name": n, "value": v} for n, v in features]},
             )
             self._media = features
-        self.cdp("Emulation.setScriptExecutionDisabled", {"value": not javascript})
+        if javascript != self._javascript:
+            self.cdp("Emulation.setScriptExecutionDisabled", {"value": not javascript})
+            self._javascript = javascript
         self.text_size(100)
 
     def set_cookie(self, url: str, name: str, value: str) -> None:
@@ -200,6 +210,8 @@ class Session:
 
     def text_size(self, percent: int) -> None:
         """The browser's own text-size setting (Chrome: Settings > Appearance > Font size)."""
+        if percent == self._text_percent:
+            return
         self.cdp(
             "Page.setFontSizes",
             {
@@ -209,6 +221,7 @@ class Session:
                 }
             },
         )
+        self._text_percent = percent
 
     def emulated_media(self) -> dict[str, bool]:
         """Whether each emulated feature now matches in the page: proof the emulation took."""

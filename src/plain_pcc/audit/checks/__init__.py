@@ -28,6 +28,7 @@ class Visit:
     pages: tuple[str, ...] = ()
     axe: Any = None  # the AxeRunner, for checks that audit a page they reach themselves
     data: dict[str, Any] = field(default_factory=dict)  # what a check leaves for the whole run
+    html: bool | None = None  # whether the page is an HTML document, once asked
 
     @property
     def driver(self) -> Any:
@@ -50,13 +51,16 @@ def run_js(visit: Visit | Session, name: str, *args: Any) -> Any:
 
 
 def is_html(visit: Visit) -> bool:
-    """An HTML page, not an SVG drawing or an XML file shown in the browser."""
-    return bool(
-        visit.driver.execute_script(
-            "return !!document.body && ['text/html', 'application/xhtml+xml']"
-            ".includes(document.contentType)"
+    """An HTML page, not an SVG drawing or an XML file shown in the browser: asked once a
+    visit, as the checks that need it reload the same address."""
+    if visit.html is None:
+        visit.html = bool(
+            visit.driver.execute_script(
+                "return !!document.body && ['text/html', 'application/xhtml+xml']"
+                ".includes(document.contentType)"
+            )
         )
-    )
+    return visit.html
 
 
 @dataclass(frozen=True)
