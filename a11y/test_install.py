@@ -71,6 +71,12 @@ def plain_pcc(venv: Path, *args: str, axe: bool = True) -> tuple[int, dict[str, 
     return done.returncode, summary, done.stderr
 
 
+def _why(summary: dict[str, object], err: str) -> str:
+    """What a run that ended otherwise than expected said about itself."""
+    said = {k: summary.get(k) for k in ("status", "counts", "could_not_run", "not_audited")}
+    return f"{json.dumps(said)[:3000]}\n{err[-2000:]}"
+
+
 @pytest.fixture(scope="module")
 def sites() -> Iterator[dict[str, str]]:
     with (
@@ -84,8 +90,8 @@ def sites() -> Iterator[dict[str, str]]:
 def test_installed_audit_finds_exactly_the_foreign_sites_faults(
     venv: Path, sites: dict[str, str]
 ) -> None:
-    code, summary, _ = plain_pcc(venv, "--base-url", sites["foreign"])
-    assert code == 1
+    code, summary, err = plain_pcc(venv, "--base-url", sites["foreign"])
+    assert code == 1, _why(summary, err)
     rules = {(g["rule"], g["page"]) for g in summary["findings"] if g["kind"] == "violation"}  # type: ignore[attr-defined]
     assert rules == {
         ("image-alt", "/about/"),
@@ -93,7 +99,8 @@ def test_installed_audit_finds_exactly_the_foreign_sites_faults(
         ("focus-visible", "/"),
         ("reflow", "/about/"),
     }
-    assert plain_pcc(venv, "--base-url", sites["clean"])[0] == 0
+    code, summary, err = plain_pcc(venv, "--base-url", sites["clean"])
+    assert code == 0, _why(summary, err)
 
 
 def test_installed_audit_catches_spacing_under_a_strict_csp(
@@ -115,7 +122,7 @@ def test_installed_audit_passes_this_site_with_its_profile(venv: Path) -> None:
     code, summary, err = plain_pcc(
         venv, "--profile", str(A11Y / "plain-pcc.toml"), "--content", str(REPO / "content")
     )
-    assert (code, summary.get("status")) == (0, "clean"), err
+    assert (code, summary.get("status")) == (0, "clean"), _why(summary, err)
 
 
 def test_missing_axe_names_the_one_command_that_installs_it(

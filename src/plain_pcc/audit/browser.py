@@ -154,6 +154,10 @@ class Session:
         # any page loads, and each injection is still checked for effect.
         self.cdp("Page.enable", {})
         self.cdp("Page.setBypassCSP", {"enabled": True})
+        # A page draws :focus and :focus-visible only while its window has the system's focus:
+        # the page is told it always has it, so that the checks that judge focus styles never
+        # depend on which window the machine focused last.
+        self.cdp("Emulation.setFocusEmulationEnabled", {"enabled": True})
 
     @property
     def version(self) -> str:
