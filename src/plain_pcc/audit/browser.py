@@ -47,7 +47,7 @@ CHROMIUM_ARGS = (
     # The audit navigates hundreds of times: keeping each left page alive for the back button
     # and building a new frame per navigation costs about a quarter of Chromium's time, and
     # the address bar's suggestion popup (a web page of its own, never seen headless) renders
-    # again on every navigation: about a sixth of a page load's CPU time.
+    # again on every navigation: up to a sixth of a page load's CPU time.
     "--disable-features=BackForwardCache,RenderDocument,"
     "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,"
     "OptimizationHints,Translate,MediaRouter",

@@ -15,7 +15,7 @@ from . import Check, Visit, default_cells, is_html, run_js
 # the next (WebDriver's actions), so the page's own handlers and timers run between presses as
 # they do for a person; a handler that acts later is caught by the log of every focus change
 # and the wait after the walk (SETTLE_S). A pause between presses on top of that caught
-# nothing more in the fixtures and cost about 60% of the walk's time.
+# nothing more in the fixtures and took about 60% of the key presses' time.
 SETTLE_S = 0.25
 
 
