@@ -35,13 +35,16 @@ fonts: $(FONT)
 serve: $(STAMP)
 	$(BIN)/plain-pcc serve
 
-# Debian's Chromium and its driver, when missing (installing needs root).
+# Debian's Chromium, its headless shell (what the audit drives) and its driver, when missing
+# (installing needs root).
+BROWSER_PACKAGES := chromium chromium-headless-shell chromium-driver
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/chromium/chromium-headless-shell ] \
+	    || [ ! -x /usr/bin/chromedriver ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; \
+	    echo "Chromium is missing: run 'sudo apt-get install $(BROWSER_PACKAGES)'" >&2; exit 1; \
 	  fi; \
 	fi
 

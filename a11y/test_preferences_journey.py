@@ -90,6 +90,8 @@ def browser(profile: Path) -> Iterator[WebDriver]:
     os.environ.setdefault("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get(CHROMIUM_VARIABLE, CHROMIUM)
+    # The visitor's browser: Chromium itself, in its headless mode, not the audit's shell.
+    options.add_argument("--headless=new")
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
     options.add_argument(f"--user-data-dir={profile}")

@@ -4,8 +4,10 @@ What a QA engineer writes first: N headless Chromiums (Debian's, through its chr
 taking the next URL from a shared queue, loading it, injecting the pinned axe-core with
 axe-selenium-python and running it with the audit's tags. No preferences, no viewports, no
 browser checks. Prints one JSON line: pages audited, pages failed, violations found.
+With ``--shell``, the same in Debian's Chromium headless shell, the browser the audit drives
+when it is installed: the floor for the audit's own cost, browser for browser.
 
-    python bench/audit/floor.py URLS_FILE --browsers 2
+    python bench/audit/floor.py URLS_FILE --browsers 2 [--shell]
 """
 
 from __future__ import annotations
@@ -28,21 +30,27 @@ AXE_SCRIPT = REPO / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # The flags headless Chromium needs on this machine (root, no GPU, small /dev/shm): stock
 # otherwise.
-CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage")
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage")
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 
 
-def start_browser(profile: str) -> webdriver.Chrome:
+def start_browser(profile: str, shell: bool) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={profile}")
+    if shell:
+        # chromedriver opens no first page in a profile it did not make: it makes this one.
+        options.binary_location = HEADLESS_SHELL
+    else:
+        options.binary_location = "/usr/bin/chromium"
+        options.add_argument("--headless=new")
+        options.add_argument(f"--user-data-dir={profile}")
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-def work(urls: queue.Queue[str], totals: dict[str, Any], lock: threading.Lock) -> None:
+def work(urls: queue.Queue[str], totals: dict[str, Any], lock: threading.Lock, shell: bool) -> None:
     profile = tempfile.mkdtemp(prefix="bench-floor-")
-    driver = start_browser(profile)
+    driver = start_browser(profile, shell)
     try:
         axe = Axe(driver, script_url=str(AXE_SCRIPT))
         while True:
@@ -70,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("urls", type=Path)
     parser.add_argument("--browsers", type=int, default=2)
+    parser.add_argument("--shell", action="store_true", help="Chromium's headless shell")
     args = parser.parse_args()
     urls: queue.Queue[str] = queue.Queue()
     for line in args.urls.read_text(encoding="utf-8").split():
@@ -77,7 +86,8 @@ def main() -> None:
     totals: dict[str, Any] = {"pages": 0, "violations": 0, "failed": []}
     lock = threading.Lock()
     threads = [
-        threading.Thread(target=work, args=(urls, totals, lock)) for _ in range(args.browsers)
+        threading.Thread(target=work, args=(urls, totals, lock, args.shell))
+        for _ in range(args.browsers)
     ]
     for thread in threads:
         thread.start()

@@ -7,7 +7,7 @@ used: this process is made the "child subreaper" of everything it starts, so a C
 outlives its parent is still waited for here and counted in ``RUSAGE_CHILDREN``. The site's
 own serving is this process's time and is charged to no row.
 
-    python bench/audit/run.py [--pages 200] [--browsers 2] [--sample 40] [--rows a,b,c,e,d,d2]
+    python bench/audit/run.py [--pages 200] [--browsers 2] [--sample 40] [--rows a,a2,b,c,e,d,d2]
                                 [--no-grid]
 """
 
@@ -252,6 +252,11 @@ def row_floor(urls: list[str], browsers: int, workdir: Path) -> tuple[list[list[
     return [command], parse_floor
 
 
+def row_floor_shell(urls: list[str], browsers: int, workdir: Path) -> tuple[list[list[str]], Any]:
+    commands, parse = row_floor(urls, browsers, workdir)
+    return [commands[0] + ["--shell"]], parse
+
+
 def row_pa11y(urls: list[str], browsers: int, workdir: Path) -> tuple[list[list[str]], Any]:
     config = {
         "defaults": {
@@ -370,6 +375,9 @@ class RowKind:
 
 ROWS: dict[str, RowKind] = {
     "a": RowKind("(a) bare axe-core through Selenium (floor)", row_floor),
+    # The same in the browser the audit drives (Chromium's headless shell, when installed):
+    # (b) and (c) against it are the cost of the checks alone, browser for browser.
+    "a2": RowKind("(a2) bare axe-core through Selenium, headless shell", row_floor_shell),
     "b": RowKind("(b) this audit, generic checks", row_generic),
     "c": RowKind("(c) this audit, every check", row_every, True),
     # pa11y-ci drives one Chromium with a tab per concurrent URL; with Debian's Chromium it
@@ -382,22 +390,28 @@ ROWS: dict[str, RowKind] = {
 
 
 def table(rows: list[Row]) -> str:
-    floor = next((row for row in rows if row.key == "a"), None)
+    floors = [row for row in rows if row.key in ("a", "a2")]
+    ratios = "".join(f"| CPU/page vs {f.key} | s/page vs {f.key} " for f in floors)
     lines = [
         "| row | pages | failed | browsers | seconds | pages/s | pages per browser-second "
-        "| CPU s/page | CPU/page vs (a) | s/page vs (a) | findings | peak RSS MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| CPU s/page {ratios}| findings | peak RSS MB |",
+        "| --- |" + " ---: |" * (10 + 2 * len(floors)),
     ]
     for row in rows:
-        cpu_ratio = time_ratio = "-"
-        if floor and floor.outcome.pages and row.outcome.pages:
-            cpu_ratio = f"{row.cpu_per_page / floor.cpu_per_page:.2f}"
-            time_ratio = f"{floor.pages_per_second / row.pages_per_second:.2f}"
+        cells = ""
+        for floor in floors:
+            if floor.outcome.pages and row.outcome.pages:
+                cells += (
+                    f"| {row.cpu_per_page / floor.cpu_per_page:.2f} "
+                    f"| {floor.pages_per_second / row.pages_per_second:.2f} "
+                )
+            else:
+                cells += "| - | - "
         lines.append(
             f"| {row.name} | {row.outcome.pages}/{row.pages_asked} | {len(row.outcome.failed)} "
             f"| {row.browsers} | {row.wall:.1f} | {row.pages_per_second:.2f} "
-            f"| {row.pages_per_browser_second:.3f} | {row.cpu_per_page:.3f} | {cpu_ratio} "
-            f"| {time_ratio} | {row.outcome.violations} | {row.peak_rss_mb:.0f} |"
+            f"| {row.pages_per_browser_second:.3f} | {row.cpu_per_page:.3f} {cells}"
+            f"| {row.outcome.violations} | {row.peak_rss_mb:.0f} |"
         )
     return "\n".join(lines)
 
@@ -516,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         default=40,
         help="pages given to the slowest rows ((c) and pa11y-ci), drawn across every kind; 0: all",
     )
-    parser.add_argument("--rows", default="a,b,c,e,d,d2", help="which rows, in order, e.g. a,d")
+    parser.add_argument("--rows", default="a,a2,b,c,e,d,d2", help="which rows, in order, e.g. a,d")
     parser.add_argument(
         "--sampled",
         help="rows given the sample only (default: "

@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +22,16 @@ from .matrix import Viewport
 from .profile import MediaCondition
 
 CHROMIUM = "/usr/bin/chromium"
+# Debian's build of Chromium's headless shell (package chromium-headless-shell): the same
+# Blink and V8 as the browser, without the browser's windows, address bar and background
+# services, which a headless run pays for on every navigation. Headless tools use it by default;
+# on the whole matrix it takes about a fifth less time than Chromium's own headless mode.
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_VARIABLE = "PLAIN_PCC_CHROMIUM"
 CHROMEDRIVER_VARIABLE = "PLAIN_PCC_CHROMEDRIVER"
 # The machine may have no general network: without these Chromium keeps dialling Google.
 CHROMIUM_ARGS = (
-    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -74,10 +76,25 @@ def grid_node(url: str, session_id: str) -> str:
     return ""
 
 
+def is_headless_shell(binary: str) -> bool:
+    return Path(binary).name.endswith("headless-shell")
+
+
+def browser_binary() -> str:
+    """The Chromium the audit drives: ``PLAIN_PCC_CHROMIUM``, else the headless shell when it is
+    installed, else Chromium itself (in its headless mode)."""
+    chosen = os.environ.get(CHROMIUM_VARIABLE)
+    if chosen:
+        return chosen
+    return HEADLESS_SHELL if os.access(HEADLESS_SHELL, os.X_OK) else CHROMIUM
+
+
 def _options(binary: str | None) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
     if binary:
         options.binary_location = binary
+    if not (binary and is_headless_shell(binary)):
+        options.add_argument("--headless=new")
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
     return options
@@ -90,7 +107,6 @@ class Session:
     driver: WebDriver
     where: str
     number: int
-    profile_dir: str | None = None
     # What the DevTools protocol was last told. Each setting stays with the tab across
     # navigations, so it is sent only when it changes: through a Grid every command is two
     # more hops. Each cell still reads back what matters from the page before judging.
@@ -101,36 +117,37 @@ class Session:
 
     @classmethod
     def local(cls, number: int) -> Session:
-        """Headless Chromium at explicit paths: Selenium never downloads a driver."""
+        """Headless Chromium at explicit paths: Selenium never downloads a driver. chromedriver
+        makes the browser's profile in a temporary folder and removes it on quit (given a
+        profile of its own, it opens no first page, and the headless shell then has none)."""
         os.environ.setdefault("SE_OFFLINE", "true")
-        chromium = Path(os.environ.get(CHROMIUM_VARIABLE, CHROMIUM))
+        chromium = Path(browser_binary())
         chromedriver = Path(os.environ.get(CHROMEDRIVER_VARIABLE, CHROMEDRIVER))
         for path in (chromium, chromedriver):
             if not os.access(path, os.X_OK):
                 raise BrowserError(
                     f"{path} is missing: install Chromium and its driver "
-                    "(on Debian: apt-get install chromium chromium-driver)"
+                    "(on Debian: apt-get install chromium-headless-shell chromium-driver)"
                 )
-        profile = tempfile.mkdtemp(prefix="plain-pcc-audit-")
-        options = _options(str(chromium))
-        options.add_argument(f"--user-data-dir={profile}")
         try:
             driver = webdriver.Chrome(
-                service=Service(executable_path=str(chromedriver)), options=options
+                service=Service(executable_path=str(chromedriver)), options=_options(str(chromium))
             )
         except WebDriverException as exc:
-            shutil.rmtree(profile, ignore_errors=True)
             raise BrowserError(f"Chromium did not start: {exc.msg}") from exc
-        session = cls(driver, "local", number, profile)
+        session = cls(driver, "local", number)
         session._prepare()
         return session
 
     @classmethod
-    def remote(cls, url: str, number: int, binary: str | None = CHROMIUM) -> Session:
-        """A Chromium on a Selenium Grid; DevTools calls go through the Grid's CDP endpoint."""
+    def remote(cls, url: str, number: int, binary: str | None = None) -> Session:
+        """A Chromium on a Selenium Grid; DevTools calls go through the Grid's CDP endpoint.
+        The node starts ``binary`` (by default the one a local run would use)."""
         executor = ChromiumRemoteConnection(url, vendor_prefix="goog", browser_name="chrome")
         try:
-            driver = webdriver.Remote(command_executor=executor, options=_options(binary))
+            driver = webdriver.Remote(
+                command_executor=executor, options=_options(binary or browser_binary())
+            )
         except WebDriverException as exc:
             raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
         except OSError as exc:
@@ -176,8 +193,6 @@ class Session:
     def quit(self) -> None:
         with contextlib.suppress(Exception):
             self.driver.quit()
-        if self.profile_dir:
-            shutil.rmtree(self.profile_dir, ignore_errors=True)
 
     # -- the state of a visit --------------------------------------------------------------
 
