@@ -130,12 +130,13 @@ def keyboard(visit: Visit) -> list[Finding]:
     Shift+Tab goes back through the same sequence, so it is walked at one viewport, the
     profile's last (by default the narrow one, where layouts hide and move things most); at the
     others, Tab alone shows what their layout changes (whether each focused element and its
-    indicator can be seen). A trap is the page's scripts, not its layout: the walks at the
-    last viewport wait for one that acts late; at the others the log still shows a trap that
-    acts at once or while the walk goes on.
+    indicator can be seen). A trap is the page's scripts, not its layout: the walk back at the
+    last viewport waits for one that acts late (it leaves every element the walk forward left,
+    so a trap that pulls focus back a moment after it goes springs there too); elsewhere the
+    log still shows a trap that acts at once or while the walk goes on.
     """
     last = visit.cell.viewport.name == visit.profile.viewports[-1][0]
-    forward = _walk(visit, shift=False, settle=SETTLE_S if last else 0)
+    forward = _walk(visit, shift=False, settle=0)
     if last:
         backward = _walk(visit, shift=True, settle=SETTLE_S)
     else:
