@@ -134,7 +134,7 @@ $(PEERS): bench/audit/package.json bench/audit/package-lock.json
 
 # The audit against a bare axe run and its peers on a generated 200-page site: pages/s and CPU
 # seconds per page, browsers included, and this site's matrix locally and through a two-node
-# Selenium Grid (bench/README.md). About 30 minutes on a quiet machine.
+# Selenium Grid (bench/README.md). About 15 minutes on a quiet 2-core machine.
 bench-audit: $(STAMP) browser grid $(AXE) $(PEERS)
 	$(BIN)/python bench/audit/run.py $(BENCH_OPTIONS)
 
