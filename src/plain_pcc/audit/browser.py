@@ -139,14 +139,12 @@ class Session:
         return session
 
     @classmethod
-    def remote(cls, url: str, number: int, binary: str | None = None) -> Session:
+    def remote(cls, url: str, number: int) -> Session:
         """A Chromium on a Selenium Grid; DevTools calls go through the Grid's CDP endpoint.
-        The node starts ``binary`` (by default the one a local run would use)."""
+        The node starts the browser a local run would (``browser_binary``)."""
         executor = ChromiumRemoteConnection(url, vendor_prefix="goog", browser_name="chrome")
         try:
-            driver = webdriver.Remote(
-                command_executor=executor, options=_options(binary or browser_binary())
-            )
+            driver = webdriver.Remote(command_executor=executor, options=_options(browser_binary()))
         except WebDriverException as exc:
             raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
         except OSError as exc:
