@@ -8,9 +8,8 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
-import pytest
-from axe_selenium_python import Axe
 from fixtures.server import files_app
 
 from plain_pcc.audit import report
@@ -141,29 +140,56 @@ def test_a_cell_that_kills_every_browser_is_named_as_not_audited() -> None:
 
 
 def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
-    checks_site: str, axe_runner: AxeRunner, monkeypatch: pytest.MonkeyPatch
+    checks_site: str, axe_runner: AxeRunner
 ) -> None:
-    """axe put in every document by the browser (``preload``) is the pinned one, there as soon
-    as a page has loaded, so nothing is injected for the run; and it judges a page exactly as
-    axe injected for the run does."""
-    injected: list[object] = []
-    inject = Axe.inject
-    monkeypatch.setattr(Axe, "inject", lambda self: injected.append(self) or inject(self))
+    """axe preloaded in every document of a session (``preload``) is evaluated only when it is
+    about to run, and is the pinned one, so its source is not sent for the run; it judges a page
+    exactly as axe sent for the run does; and a page's frames get axe of their own, preloaded
+    or sent."""
+    sent: list[str] = []
+
+    def counting(driver: Any) -> None:
+        execute = driver.execute_script
+
+        def execute_script(script: str, *args: Any) -> Any:
+            if script == axe_runner.source:
+                sent.append(driver.execute_script("return location.pathname"))
+            return execute(script, *args)
+
+        driver.execute_script = execute_script
+
     fresh, preloaded = Session.local(1), Session.local(2)
     try:
         axe_runner.preload(preloaded)
+        counting(fresh.driver)
+        counting(preloaded.driver)
         page = checks_site + "/target-tiny.html"
         fresh.driver.get(page)
         preloaded.driver.get(page)
-        assert fresh.driver.execute_script("return typeof window.axe") == "undefined"
-        assert preloaded.driver.execute_script("return window.axe.version") == VERSION
-        by_injection, _ = axe_runner.run(fresh.driver)
-        assert len(injected) == 1
+        for browser in (fresh, preloaded):
+            assert browser.driver.execute_script("return typeof window.axe") == "undefined"
+        assert "__plainPccAxe" not in preloaded.driver.execute_script("return Object.keys(window)")
+        by_sending, _ = axe_runner.run(fresh.driver)
+        assert sent == ["/target-tiny.html"]
         by_preload, _ = axe_runner.run(preloaded.driver)
-        assert len(injected) == 1, "the preloaded page was given axe again"
-        assert by_preload["violations"] == by_injection["violations"]
-        assert by_preload["incomplete"] == by_injection["incomplete"]
+        assert sent == ["/target-tiny.html"], "the preloaded page was sent axe"
+        assert by_preload["violations"] == by_sending["violations"]
+        assert by_preload["incomplete"] == by_sending["incomplete"]
         assert by_preload["violations"], "the page has faults for axe to find"
+
+        for browser in (fresh, preloaded):
+            browser.driver.get(checks_site + "/frame-clean.html")
+            results, _ = axe_runner.run(browser.driver)
+            browser.driver.switch_to.frame("frame")
+            assert browser.driver.execute_script("return window.axe.version") == VERSION
+            browser.driver.switch_to.default_content()
+            assert "frame-tested" not in {r["id"] for r in results["incomplete"]}
+        assert sent == [
+            "/target-tiny.html",
+            "/frame-clean.html",
+            "/frame-clean-inner.html",
+        ], "only the session without preload was sent axe, for the page and its frame"
     finally:
+        fresh.quit()
         fresh.quit()
         preloaded.quit()

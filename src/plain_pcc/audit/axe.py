@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from axe_selenium_python import Axe
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 # The one axe-core this audit's results are comparable with; a11y/package-lock.json pins the
@@ -18,6 +20,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 VERSION = "4.14.1"
 AXE_VARIABLE = "PLAIN_PCC_AXE"
 INSTALL = f"npm install --prefix ~/.cache/plain-pcc axe-core@{VERSION}"
+# Frames within frames are given axe this deep; axe-core's own default for iframes is as deep
+# as they go, but a page nesting frames further is its own finding long before this.
+MAX_FRAME_DEPTH = 8
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices.
 TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
 
@@ -86,12 +91,16 @@ def version_of(script: Path) -> str:
 
 
 class AxeRunner:
-    """axe-core in each page, run with the audit's tags; any other version is refused.
+    """axe-core in each page, and in each of its frames, run with the audit's tags; any other
+    version is refused.
 
-    A session's browser is asked once to put axe in every document it loads (``preload``), so a
-    cell does not send half a megabyte of script over WebDriver before each run. A page that
-    came without it (script turned off while it loaded, a session that could not preload) is
-    given it at run time, as axe-selenium-python injects it.
+    A session's browser is asked once to put axe's source in every document it loads
+    (``preload``), so a cell does not send half a megabyte of script over WebDriver before each
+    run. The source comes as a function, called only when axe is about to run: every document
+    scans it (about 3 ms), but only the pages axe judges pay to evaluate it (about 25 ms), and
+    the checks load pages several hundred times a matrix without running axe in them. A
+    document that came without it (script turned off while it loaded) or brought another axe is
+    sent the source at run time.
     """
 
     def __init__(self, script: Path) -> None:
@@ -99,14 +108,32 @@ class AxeRunner:
         self.source = script.read_text(encoding="utf-8")
 
     def preload(self, session: Any) -> None:
-        """axe in every document this session loads from now on, before the page's own scripts."""
-        session.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": self.source})
+        """axe's source in every document this session loads from now on, not yet evaluated."""
+        session.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": _PRELOAD % self.source})
+
+    def arm(self, driver: WebDriver, depth: int = 0) -> None:
+        """The pinned axe in the current document and in every frame within it: axe in the top
+        document judges a frame only through an axe in that frame (axe-selenium-python's own
+        injection reaches the top document alone)."""
+        version, frames = driver.execute_script(_ARM)
+        if version != VERSION:
+            driver.execute_script(self.source)
+        if not frames or depth >= MAX_FRAME_DEPTH:
+            return
+        for frame in driver.find_elements(By.CSS_SELECTOR, "iframe, frame"):
+            try:
+                driver.switch_to.frame(frame)
+            except WebDriverException:
+                continue  # gone since it was found
+            try:
+                self.arm(driver, depth + 1)
+            finally:
+                driver.switch_to.parent_frame()
 
     def run(self, driver: WebDriver) -> tuple[dict[str, Any], dict[str, float]]:
         start = time.perf_counter()
         axe = Axe(driver, script_url=str(self.script))
-        if driver.execute_script(_IN_PAGE) != VERSION:
-            axe.inject()
+        self.arm(driver)
         injected = time.perf_counter()
         options = {
             "runOnly": {"type": "tag", "values": list(TAGS)},
@@ -120,5 +147,18 @@ class AxeRunner:
         return results, {"axe_inject": injected - start, "axe_run": finished - injected}
 
 
-# The version of the axe already in the page, if any (a page may bring its own).
-_IN_PAGE = "return (typeof window.axe === 'object' && window.axe && window.axe.version) || null"
+# axe's source as a function on the window, defined before the page's own scripts run and left
+# out of any loop over the window's properties.
+_PRELOAD = (
+    "Object.defineProperty(window, '__plainPccAxe', {configurable: true, value: function () {\n"
+    "%s\n}});"
+)
+# The version of the axe in the document, if any: the page's own, or the preloaded one,
+# evaluated now; and how many frames the document holds.
+_ARM = """
+if (!window.axe && typeof window.__plainPccAxe === 'function') {
+  window.__plainPccAxe();
+}
+return [(typeof window.axe === 'object' && window.axe && window.axe.version) || null,
+        window.frames.length]
+"""

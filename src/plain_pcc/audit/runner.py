@@ -245,7 +245,7 @@ class Pool:
                     with lock:
                         self.sessions.append(f"session {number}: {session.where}")
                         self.browser_version = self.browser_version or session.version
-                    # Without it each run injects axe itself: slower, the same results.
+                    # Without it each run sends axe: slower, the same results.
                     with contextlib.suppress(Exception):
                         ctx.axe.preload(session)
                 try:
