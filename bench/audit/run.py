@@ -395,7 +395,7 @@ def table(rows: list[Row]) -> str:
     lines = [
         "| row | pages | failed | browsers | seconds | pages/s | pages per browser-second "
         f"| CPU s/page {ratios}| findings | peak RSS MB |",
-        "| --- |" + " ---: |" * (10 + 2 * len(floors)),
+        "| --- |" + " ---: |" * (9 + 2 * len(floors)),
     ]
     for row in rows:
         cells = ""
