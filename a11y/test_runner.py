@@ -191,5 +191,4 @@ def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
         ], "only the session without preload was sent axe, for the page and its frame"
     finally:
         fresh.quit()
-        fresh.quit()
         preloaded.quit()
