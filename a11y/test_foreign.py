@@ -132,5 +132,5 @@ def test_the_html_report_itself_passes_axe(
     audit(tmp_path, "--base-url", foreign, "--checks", "reflow,skip-link")
     session.reset(Viewport("desktop", 1280, 1024), None)
     session.driver.get((tmp_path / "index.html").as_uri())
-    results, _ = axe_runner.run(session.driver)
+    results = axe_runner.run(session.driver)
     assert [(r["id"], [n["target"] for n in r["nodes"]]) for r in results["violations"]] == []

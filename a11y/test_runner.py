@@ -169,9 +169,9 @@ def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
         for browser in (fresh, preloaded):
             assert browser.driver.execute_script("return typeof window.axe") == "undefined"
         assert "__plainPccAxe" not in preloaded.driver.execute_script("return Object.keys(window)")
-        by_sending, _ = axe_runner.run(fresh.driver)
+        by_sending = axe_runner.run(fresh.driver)
         assert sent == ["/target-tiny.html"]
-        by_preload, _ = axe_runner.run(preloaded.driver)
+        by_preload = axe_runner.run(preloaded.driver)
         assert sent == ["/target-tiny.html"], "the preloaded page was sent axe"
         assert by_preload["violations"] == by_sending["violations"]
         assert by_preload["incomplete"] == by_sending["incomplete"]
@@ -179,7 +179,7 @@ def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
 
         for browser in (fresh, preloaded):
             browser.driver.get(checks_site + "/frame-clean.html")
-            results, _ = axe_runner.run(browser.driver)
+            results = axe_runner.run(browser.driver)
             browser.driver.switch_to.frame("frame")
             assert browser.driver.execute_script("return window.axe.version") == VERSION
             browser.driver.switch_to.default_content()

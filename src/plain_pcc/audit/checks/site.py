@@ -363,7 +363,7 @@ def form_states(visit: Visit) -> list[Finding]:
                         f"{state.name}: the answer has no {state.expect!r}",
                     )
                 )
-            results, _ = visit.axe.run(visit.driver)
+            results = visit.axe.run(visit.driver)
             found += from_axe(results["violations"])
             found += from_axe(results["incomplete"], review=True)
     return found
