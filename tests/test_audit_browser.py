@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from plain_pcc.audit import browser
+from plain_pcc.audit.localsite import LiveServer
 
 
 def test_the_variable_chooses_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,3 +45,47 @@ def test_only_a_full_browser_is_asked_for_its_headless_mode(binary: str, headles
     arguments = browser._options(binary).arguments
     assert ("--headless=new" in arguments) is headless
     assert "--no-sandbox" in arguments
+
+
+def test_one_more_local_browser_than_the_cores_it_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert browser.local_sessions() == 3
+    monkeypatch.setattr(browser.os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert browser.local_sessions() == 9
+
+
+def _slot(browser_name: str, session: object = None) -> dict[str, object]:
+    return {"stereotype": {"browserName": browser_name}, "session": session}
+
+
+# The shape of Selenium Grid 4's /status (a real Grid answers it in a11y/test_remote_audit.py).
+STATUS = {
+    "value": {
+        "ready": True,
+        "nodes": [
+            {"uri": "http://10.0.0.1:5555", "availability": "UP", "slots": [_slot("chrome")] * 2},
+            {
+                "uri": "http://10.0.0.2:5555",
+                "availability": "UP",
+                "slots": [_slot("chrome", {"sessionId": "abc"}), _slot("firefox")],
+            },
+            {"uri": "http://10.0.0.3:5555", "availability": "DOWN", "slots": [_slot("chrome")]},
+        ],
+    }
+}
+
+
+def test_the_grid_offers_the_chromium_slots_of_its_nodes_that_are_up() -> None:
+    app = Starlette(routes=[Route("/status", lambda request: JSONResponse(STATUS))])
+    with LiveServer(lambda base_url: app) as server:
+        # A busy slot is still the Grid's to offer: the session waits for it.
+        assert browser.grid_slots(server.base_url) == 3
+        assert browser.grid_node(server.base_url, "abc") == "10.0.0.2:5555"
+        assert browser.grid_node(server.base_url, "nobody") == ""
+
+
+def test_a_grid_that_does_not_answer_offers_nothing() -> None:
+    app = Starlette(routes=[Route("/status", lambda request: JSONResponse([1, 2]))])
+    with LiveServer(lambda base_url: app) as server:
+        assert browser.grid_slots(server.base_url) == 0
+    assert browser.grid_slots("http://127.0.0.1:9") == 0

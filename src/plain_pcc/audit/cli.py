@@ -14,7 +14,7 @@ from pathlib import Path
 from . import axe as axe_module
 from . import baseline as baseline_module
 from . import discovery, matrix, report
-from .browser import BrowserError, Session
+from .browser import BrowserError, Session, grid_slots, local_sessions
 from .checks.site import judge_parts
 from .discovery import DiscoveryError, Site
 from .profile import Profile, ProfileError, load
@@ -79,10 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run = parser.add_argument_group("the browsers")
     run.add_argument(
-        "--workers", type=_positive, default=2, help="local Chromium sessions (default 2)"
+        "--workers",
+        type=_positive,
+        help="local Chromium sessions (default: one more than the machine's cores)",
     )
     run.add_argument("--remote", metavar="URL", help="a Selenium Grid, e.g. http://127.0.0.1:4444")
-    run.add_argument("--sessions", type=_positive, help="sessions on the Grid (default: --workers)")
+    run.add_argument(
+        "--sessions",
+        type=_positive,
+        help="sessions on the Grid (default: as many as its nodes have Chromium slots)",
+    )
     run.add_argument("--axe", type=Path, help=f"axe-core {axe_module.VERSION}'s axe.min.js")
     run.add_argument("--checks", help="only these checks, comma-separated (axe always runs)")
     out = parser.add_argument_group("the verdict")
@@ -168,9 +174,11 @@ def _audit(args: argparse.Namespace) -> int:
             def start(number: int) -> Session:
                 return Session.remote(remote, number)
 
-            size = args.sessions or args.workers
+            # Asking for more sessions than the Grid has slots would leave the extra ones
+            # queued at the Grid until its request timeout.
+            size = args.sessions or args.workers or max(1, grid_slots(remote))
         else:
-            start, size = Session.local, args.workers
+            start, size = Session.local, args.workers or local_sessions()
         pool = Pool(start, min(size, len(cells)))
         started = dt.datetime.now(dt.UTC)
         clock = time.perf_counter()
