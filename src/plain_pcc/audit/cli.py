@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--sessions",
         type=_positive,
-        help="sessions on the Grid (default: as many as its nodes have Chromium slots)",
+        help="sessions on the Grid (default: --workers if given, else its nodes' Chromium slots)",
     )
     run.add_argument("--axe", type=Path, help=f"axe-core {axe_module.VERSION}'s axe.min.js")
     run.add_argument("--checks", help="only these checks, comma-separated (axe always runs)")
