@@ -48,10 +48,31 @@ def test_only_a_full_browser_is_asked_for_its_headless_mode(binary: str, headles
 
 
 def test_one_more_local_browser_than_the_cores_it_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser, "available_memory", lambda: 64 * 2**30)
     monkeypatch.setattr(browser.os, "sched_getaffinity", lambda pid: {0, 1})
     assert browser.local_sessions() == 3
     monkeypatch.setattr(browser.os, "sched_getaffinity", lambda pid: set(range(8)))
     assert browser.local_sessions() == 9
+
+
+def test_no_more_local_browsers_than_the_memory_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser.os, "sched_getaffinity", lambda pid: set(range(64)))
+    monkeypatch.setattr(browser, "available_memory", lambda: 4 * 2**30)
+    assert browser.local_sessions() == 8
+    monkeypatch.setattr(browser, "available_memory", lambda: 100 * 2**20)
+    assert browser.local_sessions() == 1  # one, however little is left
+    monkeypatch.setattr(browser, "available_memory", lambda: 0)  # unknown: the cores decide
+    assert browser.local_sessions() == 65
+
+
+def test_available_memory_is_read_from_meminfo(tmp_path: Path) -> None:
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:  25165824 kB\nMemAvailable:  2097152 kB\n", encoding="ascii")
+    assert browser.available_memory(meminfo) == 2 * 2**30
+    meminfo.write_text("MemTotal:  25165824 kB\n", encoding="ascii")
+    assert browser.available_memory(meminfo) == 0
+    assert browser.available_memory(tmp_path / "missing") == 0
+    assert browser.available_memory() > 0  # this machine's own
 
 
 def _slot(browser_name: str, session: object = None) -> dict[str, object]:

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workers",
         type=_positive,
-        help="local Chromium sessions (default: one more than the machine's cores)",
+        help="local Chromium sessions (default: one more than the cores, as memory allows)",
     )
     run.add_argument("--remote", metavar="URL", help="a Selenium Grid, e.g. http://127.0.0.1:4444")
     run.add_argument(
