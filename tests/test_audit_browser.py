@@ -105,8 +105,13 @@ def test_the_grid_offers_the_chromium_slots_of_its_nodes_that_are_up() -> None:
         assert browser.grid_node(server.base_url, "nobody") == ""
 
 
-def test_a_grid_that_does_not_answer_offers_nothing() -> None:
-    app = Starlette(routes=[Route("/status", lambda request: JSONResponse([1, 2]))])
+@pytest.mark.parametrize("status", [[1, 2], {"value": "starting"}, {"value": {"nodes": 3}}])
+def test_a_grid_whose_status_names_no_nodes_offers_nothing(status: object) -> None:
+    app = Starlette(routes=[Route("/status", lambda request: JSONResponse(status))])
     with LiveServer(lambda base_url: app) as server:
         assert browser.grid_slots(server.base_url) == 0
+        assert browser.grid_node(server.base_url, "abc") == ""
+
+
+def test_a_grid_that_does_not_answer_offers_nothing() -> None:
     assert browser.grid_slots("http://127.0.0.1:9") == 0

@@ -106,8 +106,9 @@ def _grid_nodes(url: str) -> list[dict[str, Any]]:
             status = json.loads(response.read())
     except (OSError, ValueError):
         return []
-    nodes = status.get("value", {}).get("nodes", []) if isinstance(status, dict) else []
-    return [node for node in nodes if isinstance(node, dict)]
+    value = status.get("value") if isinstance(status, dict) else None
+    nodes = value.get("nodes") if isinstance(value, dict) else None
+    return [node for node in nodes if isinstance(node, dict)] if isinstance(nodes, list) else []
 
 
 def grid_node(url: str, session_id: str) -> str:
