@@ -123,6 +123,12 @@ def test_installed_audit_passes_this_site_with_its_profile(venv: Path) -> None:
         venv, "--profile", str(A11Y / "plain-pcc.toml"), "--content", str(REPO / "content")
     )
     assert (code, summary.get("status")) == (0, "clean"), _why(summary, err)
+    # A run this long says how far it has got: a line as each tenth of its cells is done.
+    cells = summary["cells"]
+    assert isinstance(cells, int)
+    for tenth in range(1, 10):
+        done = -(-cells * tenth // 10)  # the first count that reaches the tenth
+        assert f"plain-pcc audit: {done} of {cells} cells audited, " in err, err[-2000:]
 
 
 def test_missing_axe_names_the_one_command_that_installs_it(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from plain_pcc.audit.cli import EXIT_ERROR, build_parser, main
+from plain_pcc.audit.cli import EXIT_ERROR, Progress, build_parser, main
 from plain_pcc.cli import main as plain_pcc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,3 +71,29 @@ def test_an_unknown_check_cannot_run(capsys: pytest.CaptureFixture[str]) -> None
 def test_plain_pcc_hands_the_audit_its_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert plain_pcc(["audit", "--fail-on", "nothing"]) == EXIT_ERROR
     assert "--fail-on" in capsys.readouterr().err
+
+
+def test_progress_is_said_at_each_tenth_of_the_cells() -> None:
+    said: list[str] = []
+    now = [100.0]
+    progress = Progress(said.append, clock=lambda: now[0])
+    for done in range(1, 21):
+        now[0] += 1
+        progress(done, 20)
+    assert said == [f"{n} of 20 cells audited, {n} s" for n in range(2, 20, 2)]
+
+
+def test_progress_is_said_when_cells_are_slow_and_not_twice_for_a_tenth() -> None:
+    said: list[str] = []
+    now = [0.0]
+    progress = Progress(said.append, clock=lambda: now[0])
+    progress(1, 1000)  # under a tenth, and no time has passed: nothing to say yet
+    now[0] = 31.0
+    progress(2, 1000)
+    now[0] = 40.0
+    progress(3, 1000)  # 9 s after the last line
+    now[0] = 45.0
+    progress(100, 1000)
+    now[0] = 46.0
+    progress(101, 1000)  # still the first tenth
+    assert said == ["2 of 1000 cells audited, 31 s", "100 of 1000 cells audited, 45 s"]

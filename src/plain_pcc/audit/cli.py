@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -121,6 +121,29 @@ def _say(message: str) -> None:
     print(f"plain-pcc audit: {message}", file=sys.stderr)
 
 
+class Progress:
+    """How far a run has got, said as it goes: each time another tenth of the cells is done, and
+    when INTERVAL seconds pass without a line, so a long run shows in a CI log that it is alive
+    and how far it is, in whole lines (no carriage returns for a screen reader to re-read)."""
+
+    INTERVAL = 30.0
+
+    def __init__(
+        self, say: Callable[[str], None], clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.say, self.clock = say, clock
+        self.start = self.last = clock()
+        self.tenths = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if done >= total:
+            return  # the run's own last line says it is over
+        now, tenths = self.clock(), done * 10 // total
+        if tenths > self.tenths or now - self.last >= self.INTERVAL:
+            self.tenths, self.last = max(tenths, self.tenths), now
+            self.say(f"{done} of {total} cells audited, {now - self.start:.0f} s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -183,7 +206,7 @@ def _audit(args: argparse.Namespace) -> int:
         started = dt.datetime.now(dt.UTC)
         clock = time.perf_counter()
         _say(f"{len(pages)} pages from {how}; {len(cells)} cells on {pool.size} sessions")
-        pool.run(cells, ctx)
+        pool.run(cells, ctx, Progress(_say))
         judge_parts(pool.results, profile, pages)
         run = report.Run(
             base_url=site.base_url,
