@@ -140,7 +140,7 @@ class Progress:
             return  # the run's own last line says it is over
         now, tenths = self.clock(), done * 10 // total
         if tenths > self.tenths or now - self.last >= self.INTERVAL:
-            self.tenths, self.last = max(tenths, self.tenths), now
+            self.tenths, self.last = tenths, now  # done only grows: so do the tenths
             self.say(f"{done} of {total} cells audited, {now - self.start:.0f} s")
 
 
