@@ -14,8 +14,10 @@ from conftest import DESKTOP, NARROW, audit_page, found
 
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
-from plain_pcc.audit.checks import all_checks
+from plain_pcc.audit.checks import Visit, all_checks
+from plain_pcc.audit.checks.layout import text_spacing
 from plain_pcc.audit.discovery import Site
+from plain_pcc.audit.findings import Finding
 from plain_pcc.audit.matrix import Cell
 from plain_pcc.audit.profile import MediaCondition, Profile
 from plain_pcc.audit.runner import Context, audit_cell
@@ -139,6 +141,57 @@ def test_a_trap_is_caught_at_a_viewport_that_walks_forward_only(
     result = audit_page(session, axe_runner, checks_site, page, {"keyboard"}, DESKTOP)
     expected = {"/trap-tab.html": {("keyboard-trap", "#trap")}, "/trap-shift.html": set()}
     assert found(result, "keyboard") == expected.get(page, EXPECTED[page]["keyboard"])
+
+
+def _spacing_visit(session: Session, checks_site: str, page: str) -> Visit:
+    url = checks_site + page
+    session.reset(DESKTOP, None)
+    session.driver.get(url)
+    # Lives as long as this document: gone if the page is loaded again.
+    session.driver.execute_script("window.__sameDocument = true")
+    return Visit(session, Cell(page, "", (), DESKTOP), url, Site.parse(checks_site), Profile())
+
+
+def _page_state(session: Session, spaced: str) -> list[Any]:
+    return session.driver.execute_script(
+        "return [document.documentElement.outerHTML, window.__sameDocument === true,"
+        " getComputedStyle(document.getElementById(arguments[0])).letterSpacing]",
+        spaced,
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "spaced"), [("/spacing-clipped.html", "tight"), ("/spacing-important.html", "held")]
+)
+def test_text_spacing_puts_the_page_back_as_it_was(
+    page: str, spaced: str, session: Session, checks_site: str
+) -> None:
+    """The checks after it judge the page as loaded, without loading it again: every
+    element's own style attribute is back (the page's inline !important too)."""
+    visit = _spacing_visit(session, checks_site, page)
+    before = _page_state(session, spaced)
+    assert found_by(text_spacing(visit)) == {("text-spacing", f"#{spaced}")}
+    assert _page_state(session, spaced) == [before[0], True, before[2]]
+
+
+def test_text_spacing_loads_a_page_again_that_changed_itself_in_answer(
+    session: Session, checks_site: str
+) -> None:
+    """A page whose scripts answer the spacing by changing its document cannot be put back
+    by the audit: it is loaded again, and the next check sees it as loaded."""
+    visit = _spacing_visit(session, checks_site, "/spacing-clipped.html")
+    before = _page_state(session, "tight")
+    session.driver.execute_script(
+        "new MutationObserver(() => document.body.setAttribute('data-spaced', ''))"
+        ".observe(document.documentElement, {attributes: true, subtree: true,"
+        " attributeFilter: ['style']})"
+    )
+    assert found_by(text_spacing(visit)) == {("text-spacing", "#tight")}
+    assert _page_state(session, "tight") == [before[0], False, before[2]]
+
+
+def found_by(findings: list[Finding]) -> set[tuple[str, str]]:
+    return {(f.rule, f.selector) for f in findings}
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

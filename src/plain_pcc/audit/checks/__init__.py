@@ -98,12 +98,12 @@ def all_checks() -> list[Check]:
     from . import contrast, keyboard, layout, site, targets
 
     return [
-        *layout.CHECKS[:1],  # reflow reads; the spacing and text-size checks change the page
+        *layout.CHECKS[:1],  # reflow reads
         *targets.CHECKS,
         *site.PAGE_CHECKS,
+        *layout.CHECKS[1:],  # text size and spacing: each puts the page back as it was
         *contrast.CHECKS,  # focuses controls by script: the page is loaded again after it
-        *keyboard.CHECKS,
-        *layout.CHECKS[1:],  # text size (puts the setting back), then text spacing
+        *keyboard.CHECKS,  # the skip link, then the walk: each needs the page as loaded
     ]
 
 
