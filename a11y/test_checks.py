@@ -11,16 +11,17 @@ from typing import Any
 
 import pytest
 from conftest import DESKTOP, NARROW, audit_page, found
+from selenium.webdriver.common.keys import Keys
 
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
-from plain_pcc.audit.checks import Visit, all_checks
-from plain_pcc.audit.checks.layout import text_spacing
+from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell
+from plain_pcc.audit.checks.keyboard import press
 from plain_pcc.audit.discovery import Site
 from plain_pcc.audit.findings import Finding
 from plain_pcc.audit.matrix import Cell
 from plain_pcc.audit.profile import MediaCondition, Profile
-from plain_pcc.audit.runner import Context, audit_cell
+from plain_pcc.audit.runner import Context, audit_cell, select_checks
 
 GENERIC = {c.id for c in all_checks() if c.family == "generic"}
 NA, CNR = "not-applicable", "could-not-run"
@@ -143,55 +144,72 @@ def test_a_trap_is_caught_at_a_viewport_that_walks_forward_only(
     assert found(result, "keyboard") == expected.get(page, EXPECTED[page]["keyboard"])
 
 
-def _spacing_visit(session: Session, checks_site: str, page: str) -> Visit:
-    url = checks_site + page
-    session.reset(DESKTOP, None)
-    session.driver.get(url)
-    # Lives as long as this document: gone if the page is loaded again.
-    session.driver.execute_script("window.__sameDocument = true")
-    return Visit(session, Cell(page, "", (), DESKTOP), url, Site.parse(checks_site), Profile())
+# Around a check that changes the page: one that marks the document as loaded (and may give
+# the page a script that answers the spacing by changing itself), one that reads it after.
+def _mark(answers: bool) -> Check:
+    def run(visit: Visit) -> list[Finding]:
+        visit.driver.execute_script(
+            "window.__sameDocument = true;"
+            "if (arguments[0]) new MutationObserver(() => document.body.setAttribute('data-spaced',"
+            " '')).observe(document.documentElement, {attributes: true, subtree: true,"
+            " attributeFilter: ['style']});",
+            answers,
+        )
+        return []
+
+    return Check("mark", "generic", (), run, every_cell)
 
 
-def _page_state(session: Session, spaced: str) -> list[Any]:
-    return session.driver.execute_script(
-        "return [document.documentElement.outerHTML, window.__sameDocument === true,"
-        " getComputedStyle(document.getElementById(arguments[0])).letterSpacing]",
-        spaced,
+def _read_after(visit: Visit) -> list[Finding]:
+    press(visit, Keys.TAB)
+    visit.data["after"] = visit.driver.execute_script(
+        "return [window.__sameDocument === true, document.body.hasAttribute('data-spaced'),"
+        " getComputedStyle(document.querySelector('main p')).letterSpacing,"
+        " document.activeElement.textContent.trim(), window.scrollY]"
     )
+    return []
+
+
+READ_AFTER = Check("read-after", "generic", (), _read_after, every_cell)
+
+
+def _after(session: Session, axe: AxeRunner, base: str, page: str, checks: list[Check]) -> Any:
+    ctx = Context(Site.parse(base), Profile(), axe, (page,), checks, [])
+    result = audit_cell(session, Cell(page, "", (), DESKTOP), ctx)
+    assert result.error == ""
+    assert all(o.status != "could-not-run" for o in result.outcomes)
+    return result.data["after"]
 
 
 @pytest.mark.parametrize(
-    ("page", "spaced"), [("/spacing-clipped.html", "tight"), ("/spacing-important.html", "held")]
+    ("page", "check"),
+    [
+        ("/spacing-clipped.html", "text-spacing"),
+        ("/spacing-important.html", "text-spacing"),
+        ("/clean.html", "contrast"),
+    ],
 )
-def test_text_spacing_puts_the_page_back_as_it_was(
-    page: str, spaced: str, session: Session, checks_site: str
+def test_a_check_puts_the_page_back_as_loaded_for_the_next(
+    page: str, check: str, session: Session, axe_runner: AxeRunner, checks_site: str
 ) -> None:
-    """The checks after it judge the page as loaded, without loading it again: every
-    element's own style attribute is back (the page's inline !important too)."""
-    visit = _spacing_visit(session, checks_site, page)
-    before = _page_state(session, spaced)
-    assert found_by(text_spacing(visit)) == {("text-spacing", f"#{spaced}")}
-    assert _page_state(session, spaced) == [before[0], True, before[2]]
+    """The next check sees the page as loaded, in the same document: the page's own style
+    attributes back (its inline !important too), no scroll, and the next Tab starting from
+    the top (the skip link), though the contrast check focused every control."""
+    checks = [_mark(False), *select_checks({check})[0], READ_AFTER]
+    loaded = _after(session, axe_runner, checks_site, page, [READ_AFTER])
+    assert _after(session, axe_runner, checks_site, page, checks) == [True, *loaded[1:]]
+    assert loaded[3] == "Skip to main content"
 
 
-def test_text_spacing_loads_a_page_again_that_changed_itself_in_answer(
-    session: Session, checks_site: str
+def test_a_page_that_changed_itself_in_answer_is_loaded_again(
+    session: Session, axe_runner: AxeRunner, checks_site: str
 ) -> None:
-    """A page whose scripts answer the spacing by changing its document cannot be put back
-    by the audit: it is loaded again, and the next check sees it as loaded."""
-    visit = _spacing_visit(session, checks_site, "/spacing-clipped.html")
-    before = _page_state(session, "tight")
-    session.driver.execute_script(
-        "new MutationObserver(() => document.body.setAttribute('data-spaced', ''))"
-        ".observe(document.documentElement, {attributes: true, subtree: true,"
-        " attributeFilter: ['style']})"
-    )
-    assert found_by(text_spacing(visit)) == {("text-spacing", "#tight")}
-    assert _page_state(session, "tight") == [before[0], False, before[2]]
-
-
-def found_by(findings: list[Finding]) -> set[tuple[str, str]]:
-    return {(f.rule, f.selector) for f in findings}
+    """The spacing cannot be put back on a page whose script answered it by changing the
+    document: the next check gets the page loaded again, not the changed one."""
+    page = "/spacing-clipped.html"
+    checks = [_mark(True), *select_checks({"text-spacing"})[0], READ_AFTER]
+    loaded = _after(session, axe_runner, checks_site, page, [READ_AFTER])
+    assert _after(session, axe_runner, checks_site, page, checks) == [False, *loaded[1:]]
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

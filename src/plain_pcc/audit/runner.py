@@ -169,14 +169,14 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         result.inapplicable = frozenset(r["id"] for r in results.get("inapplicable", []))
     axe.seconds = time.perf_counter() - t
     result.outcomes.append(axe)
-    fresh = True
+    changed_by: Check | None = None
     for check in ctx.checks:
         if not check.applies(cell, ctx.profile):
             continue
-        if not fresh:
+        if changed_by is not None and not (changed_by.put_back and changed_by.put_back(visit)):
             session.driver.get(url)
         result.outcomes.append(_run(check, visit))
-        fresh = not check.changes_page
+        changed_by = check if check.changes_page else None
     for check in ctx.visit_checks:
         if not check.applies(cell, ctx.profile):
             continue

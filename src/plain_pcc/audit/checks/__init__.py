@@ -9,6 +9,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from selenium.common.exceptions import WebDriverException
+
 from ..browser import Session
 from ..discovery import Site
 from ..findings import Finding
@@ -65,8 +67,9 @@ def is_html(visit: Visit) -> bool:
 
 @dataclass(frozen=True)
 class Check:
-    """A check, the cells it runs in, whether it leaves the page changed, and whether it loads
-    what it looks at itself (then the runner only sets up a new visitor before it)."""
+    """A check, the cells it runs in, whether it leaves the page changed (and how it can put
+    it back for the next check), and whether it loads what it looks at itself (then the runner
+    only sets up a new visitor before it)."""
 
     id: str
     family: str  # "generic" checks run on any site; "site" checks need the profile
@@ -74,7 +77,19 @@ class Check:
     run: Callable[[Visit], list[Finding]]
     applies: Callable[[Cell, Profile], bool]
     changes_page: bool = False
+    # Undoes what the check did to the page; True only when the page is then again exactly as
+    # loaded. Without it, or when it says False, the page is loaded again.
+    put_back: Callable[[Visit], bool] | None = None
     loads_pages: bool = False
+
+
+def page_kept(visit: Visit) -> bool:
+    """Whether the page is again as the check's script kept it (``keepPage``): the document,
+    the scroll, nothing focused. False, never an error, when it cannot tell."""
+    try:
+        return bool(visit.driver.execute_async_script(script("page_kept")))
+    except WebDriverException:
+        return False
 
 
 def every_cell(cell: Cell, profile: Profile) -> bool:
@@ -101,9 +116,9 @@ def all_checks() -> list[Check]:
         *layout.CHECKS[:1],  # reflow reads
         *targets.CHECKS,
         *site.PAGE_CHECKS,
-        *layout.CHECKS[1:],  # text size and spacing: each puts the page back as it was
-        *contrast.CHECKS,  # focuses controls by script: the page is loaded again after it
-        *keyboard.CHECKS,  # the skip link, then the walk: each needs the page as loaded
+        *layout.CHECKS[1:],  # text size and spacing: each puts the page back
+        *contrast.CHECKS,  # focuses controls by script, and lets go
+        *keyboard.CHECKS,  # the skip link, then the walk: the page is loaded again after each
     ]
 
 

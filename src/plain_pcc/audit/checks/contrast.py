@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
 from ..matrix import Cell
 from ..profile import Profile
-from . import Check, Visit, is_html, run_js
+from . import Check, Visit, is_html, page_kept, run_js
 
 # WCAG 1.4.11: user interface components and their states, 3:1 against adjacent colours.
 MINIMUM = 3.0
@@ -44,7 +44,9 @@ CHECKS = (
         ("non-text-contrast", "focus-indicator-contrast"),
         contrast,
         first_viewport,
-        # It focuses controls by script: the next Tab would start from wherever it left off.
+        # It focuses controls by script; its script lets go of focus and puts the start of the
+        # next Tab back at the top, where a page just loaded has it.
         changes_page=True,
+        put_back=page_kept,
     ),
 )

@@ -72,6 +72,7 @@ let focusable = 0;
 let shown = 0;
 let boundaries = 0;
 const previous = document.activeElement;
+keepPage();
 
 for (const el of document.querySelectorAll(TARGETS)) {
   if (!isRendered(el) || isVisuallyHidden(el) || el.disabled) continue;
@@ -109,7 +110,8 @@ for (const el of document.querySelectorAll(TARGETS)) {
   // The focus indicator: what focus adds (outline, shadow, a new background) must stand out
   // from the colours next to the control.
   const before = looks(el);
-  el.focus();
+  // Without scrolling to it: the page stays where it was, for the checks after this one.
+  el.focus({ preventScroll: true });
   if (document.activeElement !== el) continue;
   focusable += 1;
   if (!el.matches(':focus-visible')) {
@@ -142,5 +144,16 @@ for (const el of document.querySelectorAll(TARGETS)) {
     });
   }
 }
-if (previous && previous.focus) previous.focus();
+if (previous && previous !== document.body && previous.focus) {
+  previous.focus({ preventScroll: true });
+} else {
+  // Focus moved by script leaves the start of the next Tab where it was: put it back at the
+  // top of the page, where a page just loaded has it, through an element focused and let go.
+  const root = document.documentElement;
+  const had = root.getAttribute('tabindex');
+  root.tabIndex = -1;
+  root.focus({ preventScroll: true });
+  root.blur();
+  if (had === null) root.removeAttribute('tabindex'); else root.setAttribute('tabindex', had);
+}
 return { found, focusable, shown, boundaries };

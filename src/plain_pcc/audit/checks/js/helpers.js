@@ -78,3 +78,28 @@ const describeEl = (el) => {
     .trim().replace(/\s+/g, ' ');
   return `<${el.localName}>` + (text ? ` "${text.slice(0, 40)}"` : '');
 };
+
+// The page as a check found it, kept before the check changes it: pageKept() tells whether it
+// was put back exactly (the document, the scroll, nothing focused).
+const keepPage = () => Object.defineProperty(window, '__a11yKept', {
+  configurable: true,
+  value: { html: document.documentElement.outerHTML, scroll: [window.scrollX, window.scrollY] },
+});
+// Answered once the page has had a frame to react in (its mutation observers run after the
+// script that changed it, its resize observers at the next frame).
+const pageKept = (done) => {
+  const kept = window.__a11yKept;
+  delete window.__a11yKept;
+  if (!kept) { done(false); return; }
+  let answered = false;
+  const answer = () => {
+    if (answered) return;
+    answered = true;
+    const active = document.activeElement;
+    done(document.documentElement.outerHTML === kept.html
+      && window.scrollX === kept.scroll[0] && window.scrollY === kept.scroll[1]
+      && (!active || active === document.body || active === document.documentElement));
+  };
+  requestAnimationFrame(() => setTimeout(answer, 0));
+  setTimeout(answer, 100);  // a page that draws no frames still answers
+};

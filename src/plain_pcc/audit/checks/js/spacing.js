@@ -1,18 +1,15 @@
 // WCAG 1.4.12's values set on every element as inline styles with priority "important", which
 // beat every stylesheet rule and the page's own inline !important; CSSOM writes are not
 // subject to the page's style-src either. Then read back: did the spacing take effect?
-// What each element's style attribute was, the document and the scroll are kept first, so
-// that spacing_undo.js can put the page back as it was.
+// The page and each element's style attribute are kept first, so that spacing_undo.js can
+// put the page back as it was.
 const SPACING = [['line-height', '1.5'], ['letter-spacing', '0.12em'], ['word-spacing', '0.16em']];
 const all = Array.from(ROOT.querySelectorAll('*'));
 all.unshift(ROOT);
+keepPage();
 Object.defineProperty(window, '__a11ySpacing', {
   configurable: true,
-  value: {
-    styles: all.map((el) => [el, el.getAttribute('style')]),
-    html: document.documentElement.outerHTML,
-    scroll: [window.scrollX, window.scrollY],
-  },
+  value: all.map((el) => [el, el.getAttribute('style')]),
 });
 for (const el of all) {
   if (!el.style) continue;
