@@ -16,10 +16,10 @@ from selenium.webdriver.common.keys import Keys
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
 from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell
-from plain_pcc.audit.checks.keyboard import press
+from plain_pcc.audit.checks.keyboard import keyboard, press
 from plain_pcc.audit.discovery import Site
 from plain_pcc.audit.findings import Finding
-from plain_pcc.audit.matrix import Cell
+from plain_pcc.audit.matrix import Cell, Viewport
 from plain_pcc.audit.profile import MediaCondition, Profile
 from plain_pcc.audit.runner import Context, audit_cell, select_checks
 
@@ -145,16 +145,20 @@ def test_a_trap_is_caught_at_a_viewport_that_walks_forward_only(
 
 
 # Around a check that changes the page: one that marks the document as loaded (and may give
-# the page a script that answers the spacing by changing itself), one that reads it after.
-def _mark(answers: bool) -> Check:
+# the page a script that answers the check by changing itself), one that reads it after.
+SPACING_ANSWERED = (
+    "new MutationObserver(() => document.body.setAttribute('data-changed', ''))"
+    ".observe(document.documentElement, {attributes: true, subtree: true,"
+    " attributeFilter: ['style']});"
+)
+FOCUS_ANSWERED = (
+    "document.addEventListener('focusin', () => document.body.setAttribute('data-changed', ''));"
+)
+
+
+def _mark(answer: str = "") -> Check:
     def run(visit: Visit) -> list[Finding]:
-        visit.driver.execute_script(
-            "window.__sameDocument = true;"
-            "if (arguments[0]) new MutationObserver(() => document.body.setAttribute('data-spaced',"
-            " '')).observe(document.documentElement, {attributes: true, subtree: true,"
-            " attributeFilter: ['style']});",
-            answers,
-        )
+        visit.driver.execute_script("window.__sameDocument = true;" + answer)
         return []
 
     return Check("mark", "generic", (), run, every_cell)
@@ -163,9 +167,10 @@ def _mark(answers: bool) -> Check:
 def _read_after(visit: Visit) -> list[Finding]:
     press(visit, Keys.TAB)
     visit.data["after"] = visit.driver.execute_script(
-        "return [window.__sameDocument === true, document.body.hasAttribute('data-spaced'),"
+        "return [window.__sameDocument === true, document.body.hasAttribute('data-changed'),"
         " getComputedStyle(document.querySelector('main p')).letterSpacing,"
-        " document.activeElement.textContent.trim(), window.scrollY]"
+        " document.activeElement.textContent.trim(), window.scrollY, window.location.hash,"
+        " !!document.querySelector(':target')]"
     )
     return []
 
@@ -173,11 +178,18 @@ def _read_after(visit: Visit) -> list[Finding]:
 READ_AFTER = Check("read-after", "generic", (), _read_after, every_cell)
 
 
-def _after(session: Session, axe: AxeRunner, base: str, page: str, checks: list[Check]) -> Any:
+def _after(
+    session: Session,
+    axe: AxeRunner,
+    base: str,
+    page: str,
+    checks: list[Check],
+    viewport: Viewport = DESKTOP,
+) -> Any:
     ctx = Context(Site.parse(base), Profile(), axe, (page,), checks, [])
-    result = audit_cell(session, Cell(page, "", (), DESKTOP), ctx)
+    result = audit_cell(session, Cell(page, "", (), viewport), ctx)
     assert result.error == ""
-    assert all(o.status != "could-not-run" for o in result.outcomes)
+    assert all(o.status == "ran" and not o.findings for o in result.outcomes if o.check != "axe")
     return result.data["after"]
 
 
@@ -187,29 +199,63 @@ def _after(session: Session, axe: AxeRunner, base: str, page: str, checks: list[
         ("/spacing-clipped.html", "text-spacing"),
         ("/spacing-important.html", "text-spacing"),
         ("/clean.html", "contrast"),
+        ("/clean.html", "skip-link"),
     ],
 )
 def test_a_check_puts_the_page_back_as_loaded_for_the_next(
     page: str, check: str, session: Session, axe_runner: AxeRunner, checks_site: str
 ) -> None:
     """The next check sees the page as loaded, in the same document: the page's own style
-    attributes back (its inline !important too), no scroll, and the next Tab starting from
-    the top (the skip link), though the contrast check focused every control."""
-    checks = [_mark(False), *select_checks({check})[0], READ_AFTER]
+    attributes back (its inline !important too), no scroll, no fragment, and the next Tab
+    starting from the top (the skip link), though the check focused controls or followed the
+    skip link."""
+    checks = [_mark(), *select_checks({check})[0], READ_AFTER]
     loaded = _after(session, axe_runner, checks_site, page, [READ_AFTER])
+    assert loaded[3:] == ["Skip to main content", 0, "", False]
+    if check == "text-spacing":
+        # The spacing's own finding, which _after does not expect, is on the fixture page.
+        checks = [_mark(), *select_checks({check})[0], READ_AFTER]
+        ctx = Context(Site.parse(checks_site), Profile(), axe_runner, (page,), checks, [])
+        result = audit_cell(session, Cell(page, "", (), DESKTOP), ctx)
+        assert result.data["after"] == [True, *loaded[1:]]
+        return
     assert _after(session, axe_runner, checks_site, page, checks) == [True, *loaded[1:]]
-    assert loaded[3] == "Skip to main content"
 
 
+@pytest.mark.parametrize(
+    ("page", "check", "answer"),
+    [
+        ("/spacing-clipped.html", "text-spacing", SPACING_ANSWERED),
+        ("/clean.html", "contrast", FOCUS_ANSWERED),
+        ("/clean.html", "skip-link", FOCUS_ANSWERED),
+    ],
+)
 def test_a_page_that_changed_itself_in_answer_is_loaded_again(
-    session: Session, axe_runner: AxeRunner, checks_site: str
+    page: str, check: str, answer: str, session: Session, axe_runner: AxeRunner, checks_site: str
 ) -> None:
-    """The spacing cannot be put back on a page whose script answered it by changing the
-    document: the next check gets the page loaded again, not the changed one."""
-    page = "/spacing-clipped.html"
-    checks = [_mark(True), *select_checks({"text-spacing"})[0], READ_AFTER]
+    """A page whose script answered the check by changing its document cannot be put back by
+    the audit: the next check gets the page loaded again, not the changed one."""
+    checks = [_mark(answer), *select_checks({check})[0], READ_AFTER]
+    ctx = Context(Site.parse(checks_site), Profile(), axe_runner, (page,), checks, [])
+    result = audit_cell(session, Cell(page, "", (), DESKTOP), ctx)
     loaded = _after(session, axe_runner, checks_site, page, [READ_AFTER])
-    assert _after(session, axe_runner, checks_site, page, checks) == [False, *loaded[1:]]
+    assert result.data["after"] == [False, *loaded[1:]]
+
+
+@pytest.mark.parametrize(("answer", "same_document"), [("", True), (FOCUS_ANSWERED, False)])
+def test_the_keyboard_walk_back_starts_on_the_page_as_loaded(
+    answer: str, same_document: bool, session: Session, checks_site: str
+) -> None:
+    """At the last viewport the walk forward is undone before the walk back (in the same
+    document), or the page is loaded again when it changed itself in answer to the keys; the
+    walks find nothing on a clean page either way."""
+    url = checks_site + "/clean.html"
+    session.reset(NARROW, None)
+    session.driver.get(url)
+    visit = Visit(session, Cell("/clean.html", "", (), NARROW), url, Site.parse(url), Profile())
+    session.driver.execute_script("window.__sameDocument = true;" + answer)
+    assert keyboard(visit) == []
+    assert session.driver.execute_script("return window.__sameDocument === true") is same_document
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

@@ -83,13 +83,20 @@ class Check:
     loads_pages: bool = False
 
 
-def page_kept(visit: Visit) -> bool:
-    """Whether the page is again as the check's script kept it (``keepPage``): the document,
-    the scroll, nothing focused. False, never an error, when it cannot tell."""
+def page_kept(visit: Visit, undo: str = "page_kept") -> bool:
+    """Whether the page is again as a check's script kept it (``keepPage``), after the script
+    ``undo`` put it back: its address and target, the document, the scroll, nothing focused.
+    False, never an error, when it cannot tell."""
     try:
-        return bool(visit.driver.execute_async_script(script("page_kept")))
+        return bool(visit.driver.execute_async_script(script(undo)))
     except WebDriverException:
         return False
+
+
+def keys_undone(visit: Visit) -> bool:
+    """After key presses: a followed link's fragment undone, focus let go, the scroll put
+    back; whether the page is then as it was kept."""
+    return page_kept(visit, "focus_undo")
 
 
 def every_cell(cell: Cell, profile: Profile) -> bool:

@@ -9,7 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
-from . import Check, Visit, default_cells, is_html, run_js
+from . import Check, Visit, default_cells, is_html, keys_undone, run_js
 
 # Each key press is an input event of its own, dispatched to the page and acknowledged before
 # the next (WebDriver's actions), so the page's own handlers and timers run between presses as
@@ -34,6 +34,7 @@ def press(visit: Visit, key: str, times: int = 1, shift: bool = False) -> None:
 def skip_link(visit: Visit) -> list[Finding]:
     if not is_html(visit):
         raise NotApplicable("not an HTML document")
+    run_js(visit, "keep_page")  # to be put back as it is now, for the keyboard walk
     press(visit, Keys.TAB)
     first = run_js(visit, "skip_link")
     page = first["page"]
@@ -103,9 +104,9 @@ def skip_link(visit: Visit) -> list[Finding]:
 
 
 def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
-    if shift:
-        # A fresh load puts the start of sequential focus navigation back at the top, so the
-        # walk back begins in the same place whatever the walk forward left behind.
+    if shift and not keys_undone(visit):
+        # The walk back begins where a page just loaded begins, whatever the walk forward left
+        # behind: put back as it was before that walk, or else loaded again.
         visit.driver.refresh()
     count = run_js(visit, "keyboard")
     if count == 0:
@@ -267,6 +268,7 @@ CHECKS = (
         skip_link,
         default_cells,
         changes_page=True,
+        put_back=keys_undone,
     ),
     Check(
         "keyboard",

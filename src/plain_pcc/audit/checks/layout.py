@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from selenium.common.exceptions import WebDriverException
-
 from ..browser import DEFAULT_FONT_PX
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
-from . import Check, Visit, default_cells, is_html, narrow, run_js, script
+from . import Check, Visit, default_cells, is_html, narrow, page_kept, run_js
 
 
 def reflow(visit: Visit) -> list[Finding]:
@@ -99,10 +97,7 @@ def unspace(visit: Visit) -> bool:
     """Each element's own style attribute put back; True if the page is then as it was
     before the spacing. Putting back took about a third of the CPU time of loading the home
     page again."""
-    try:
-        return bool(visit.driver.execute_async_script(script("spacing_undo")))
-    except WebDriverException:
-        return False
+    return page_kept(visit, "spacing_undo")
 
 
 CHECKS = (

@@ -147,13 +147,6 @@ for (const el of document.querySelectorAll(TARGETS)) {
 if (previous && previous !== document.body && previous.focus) {
   previous.focus({ preventScroll: true });
 } else {
-  // Focus moved by script leaves the start of the next Tab where it was: put it back at the
-  // top of the page, where a page just loaded has it, through an element focused and let go.
-  const root = document.documentElement;
-  const had = root.getAttribute('tabindex');
-  root.tabIndex = -1;
-  root.focus({ preventScroll: true });
-  root.blur();
-  if (had === null) root.removeAttribute('tabindex'); else root.setAttribute('tabindex', had);
+  letGoOfFocus();
 }
 return { found, focusable, shown, boundaries };

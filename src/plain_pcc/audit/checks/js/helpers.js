@@ -80,11 +80,34 @@ const describeEl = (el) => {
 };
 
 // The page as a check found it, kept before the check changes it: pageKept() tells whether it
-// was put back exactly (the document, the scroll, nothing focused).
+// was put back exactly (its address and target, the document and its same-origin frames', the
+// scroll, nothing focused).
+const pageHtml = () => [document, ...frameDocs()].map((d) => d.documentElement.outerHTML);
 const keepPage = () => Object.defineProperty(window, '__a11yKept', {
   configurable: true,
-  value: { html: document.documentElement.outerHTML, scroll: [window.scrollX, window.scrollY] },
+  value: {
+    href: window.location.href,
+    target: document.querySelector(':target'),
+    html: pageHtml().join('\n'),
+    scroll: [window.scrollX, window.scrollY],
+  },
 });
+const nothingFocused = (doc) => !doc.activeElement || doc.activeElement === doc.body
+  || doc.activeElement === doc.documentElement;
+// Focus let go, and the start of the next Tab put back at the top of the page, where a page
+// just loaded has it (focus moved by script or by Tab leaves it where focus was): through the
+// root element, focused and let go.
+const letGoOfFocus = () => {
+  for (const doc of [...frameDocs(), document]) {
+    if (!nothingFocused(doc) && doc.activeElement.blur) doc.activeElement.blur();
+  }
+  const root = document.documentElement;
+  const had = root.getAttribute('tabindex');
+  root.tabIndex = -1;
+  root.focus({ preventScroll: true });
+  root.blur();
+  if (had === null) root.removeAttribute('tabindex'); else root.setAttribute('tabindex', had);
+};
 // Answered once the page has had a frame to react in (its mutation observers run after the
 // script that changed it, its resize observers at the next frame).
 const pageKept = (done) => {
@@ -95,10 +118,11 @@ const pageKept = (done) => {
   const answer = () => {
     if (answered) return;
     answered = true;
-    const active = document.activeElement;
-    done(document.documentElement.outerHTML === kept.html
+    done(window.location.href === kept.href
+      && document.querySelector(':target') === kept.target
+      && pageHtml().join('\n') === kept.html
       && window.scrollX === kept.scroll[0] && window.scrollY === kept.scroll[1]
-      && (!active || active === document.body || active === document.documentElement));
+      && [document, ...frameDocs()].every(nothingFocused));
   };
   requestAnimationFrame(() => setTimeout(answer, 0));
   setTimeout(answer, 100);  // a page that draws no frames still answers

@@ -13,6 +13,10 @@ const look = (el) => {
   const s = el.ownerDocument.defaultView.getComputedStyle(el);
   return PROPS.map((p) => s.getPropertyValue(p));
 };
+// A walk before this one on the same page stops recording; this one keeps the page as it is
+// first, to be put back (or loaded again) before the next.
+if (window.__a11yKeyboardStop) window.__a11yKeyboardStop();
+keepPage();
 const docs = [document, ...frameDocs()];
 const targets = docs.flatMap((doc) => interactiveIn(doc))
   .filter((el) => !(el.localName === 'iframe' && frameDocs().includes(el.contentDocument)));
@@ -97,8 +101,17 @@ const activeDeep = () => {
   }
   return a && a !== document.body ? cssPath(a) : null;
 };
+const listening = [];
+const listen = (target, type, handler) => {
+  target.addEventListener(type, handler, true);
+  listening.push([target, type, handler]);
+};
+Object.defineProperty(window, '__a11yKeyboardStop', {
+  configurable: true,
+  value: () => listening.forEach(([t, type, h]) => t.removeEventListener(type, h, true)),
+});
 for (const doc of docs) {
-  doc.addEventListener('focusin', (event) => {
+  listen(doc, 'focusin', (event) => {
     const el = event.target;
     if (frameDocs().includes(el.contentDocument)) return;  // its content records itself
     const own = changes(el);
@@ -118,14 +131,14 @@ for (const doc of docs) {
       key: log.keys.length,
     });
     log.entering = false;
-  }, true);
-  doc.defaultView.addEventListener('keydown', (event) => {
+  });
+  listen(doc.defaultView, 'keydown', (event) => {
     if (event.key !== 'Tab') return;
     const at = activeDeep();
     log.keys.push({ shift: event.shiftKey, at });
     log.entering = at === null;
     log.pending = true;
     setTimeout(() => { log.pending = false; }, 0);
-  }, true);
+  });
 }
 return targets.length;
