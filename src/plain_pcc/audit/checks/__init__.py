@@ -93,12 +93,6 @@ def page_kept(visit: Visit, undo: str = "page_kept") -> bool:
         return False
 
 
-def keys_undone(visit: Visit) -> bool:
-    """After key presses: a followed link's fragment undone, focus let go, the scroll put
-    back; whether the page is then as it was kept."""
-    return page_kept(visit, "focus_undo")
-
-
 def every_cell(cell: Cell, profile: Profile) -> bool:
     return True
 

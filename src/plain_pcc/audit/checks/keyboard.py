@@ -9,7 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
-from . import Check, Visit, default_cells, is_html, keys_undone, run_js
+from . import Check, Visit, default_cells, is_html, page_kept, run_js
 
 # Each key press is an input event of its own, dispatched to the page and acknowledged before
 # the next (WebDriver's actions), so the page's own handlers and timers run between presses as
@@ -29,6 +29,12 @@ def press(visit: Visit, key: str, times: int = 1, shift: bool = False) -> None:
     if shift:
         actions.key_up(Keys.SHIFT)
     actions.perform()
+
+
+def keys_undone(visit: Visit) -> bool:
+    """After key presses: a followed link's fragment undone, focus let go, the scroll put
+    back; whether the page is then as it was kept."""
+    return page_kept(visit, "focus_undo")
 
 
 def skip_link(visit: Visit) -> list[Finding]:

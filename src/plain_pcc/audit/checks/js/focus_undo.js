@@ -9,12 +9,7 @@ const finish = () => {
   pageKept(done);
 };
 if (kept && window.location.href !== kept.href) {
-  let back = false;
-  const arrived = () => {
-    if (back) return;
-    back = true;
-    setTimeout(finish, 0);
-  };
+  const arrived = once(() => setTimeout(finish, 0));
   window.addEventListener('popstate', arrived, { once: true });
   setTimeout(arrived, 500);
   window.history.back();

@@ -108,22 +108,29 @@ const letGoOfFocus = () => {
   root.blur();
   if (had === null) root.removeAttribute('tabindex'); else root.setAttribute('tabindex', had);
 };
+// A function that runs the first time it is called, and never again: for answers that may
+// come from an event or from a timeout, whichever is first.
+const once = (fn) => {
+  let called = false;
+  return (...args) => {
+    if (called) return;
+    called = true;
+    fn(...args);
+  };
+};
 // Answered once the page has had a frame to react in (its mutation observers run after the
 // script that changed it, its resize observers at the next frame).
 const pageKept = (done) => {
   const kept = window.__a11yKept;
   delete window.__a11yKept;
   if (!kept) { done(false); return; }
-  let answered = false;
-  const answer = () => {
-    if (answered) return;
-    answered = true;
+  const answer = once(() => {
     done(window.location.href === kept.href
       && document.querySelector(':target') === kept.target
       && pageHtml().join('\n') === kept.html
       && window.scrollX === kept.scroll[0] && window.scrollY === kept.scroll[1]
       && [document, ...frameDocs()].every(nothingFocused));
-  };
+  });
   requestAnimationFrame(() => setTimeout(answer, 0));
   setTimeout(answer, 100);  // a page that draws no frames still answers
 };
