@@ -17,6 +17,7 @@ from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
 from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell
 from plain_pcc.audit.checks.keyboard import keyboard, press
+from plain_pcc.audit.checks.scripting import may_run_script
 from plain_pcc.audit.discovery import Site
 from plain_pcc.audit.findings import Finding
 from plain_pcc.audit.matrix import Cell, Viewport
@@ -84,6 +85,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "/unreachable.html": {"keyboard": {("keyboard-reachable", "#unreachable")}},
     "/trap-tab.html": {"keyboard": {("keyboard-trap", "#trap")}},
     "/trap-delayed.html": {"keyboard": {("keyboard-trap", "#sticky")}},
+    # The same trap set by a script the page no longer holds, or holds out of sight: the walk
+    # still waits for it (only a page served with no script at all is not waited for).
+    "/trap-script-removed.html": {"keyboard": {("keyboard-trap", "#sticky")}},
+    "/trap-in-shadow.html": {"keyboard": {("keyboard-trap", "#sticky")}},
     "/trap-shift.html": {"keyboard": {("keyboard-trap", "#one-way")}},
     "/frame-trap.html": {"keyboard": {("keyboard-trap", "#frame >> #inner-trap")}},
     # 2.5.8: two 16 px buttons side by side.
@@ -248,6 +253,36 @@ def test_the_keyboard_walk_back_starts_on_the_page_as_loaded(
     session.driver.execute_script("window.__sameDocument = true;" + answer)
     assert keyboard(visit) == []
     assert session.driver.execute_script("return window.__sameDocument === true") is same_document
+
+
+@pytest.mark.parametrize(
+    ("page", "scripted"),
+    [
+        ("/clean.html", False),
+        ("/frame-clean.html", False),
+        ("/drawing.svg", False),
+        ("/trap-delayed.html", True),
+        ("/trap-script-removed.html", True),
+        ("/trap-in-shadow.html", True),
+        ("/frame-trap.html", True),
+    ],
+)
+def test_only_a_page_served_with_no_script_is_not_waited_for(
+    page: str, scripted: bool, session: Session, checks_site: str
+) -> None:
+    """The walk back waits for a late trap on any page that can run script: one whose script
+    removed itself, one whose script sits in a closed shadow root, one whose frame has script;
+    a page and its frames served with none is not waited for."""
+    session.reset(NARROW, None)
+    session.driver.get(checks_site + page)
+    assert may_run_script(session) is scripted
+    if page in ("/trap-script-removed.html", "/trap-in-shadow.html"):
+        # Nothing in the document as it now is shows the script: no script element, and the
+        # shadow root is closed.
+        assert session.driver.execute_script(
+            "const host = document.getElementById('host');"
+            "return [document.scripts.length, host ? host.shadowRoot : null]"
+        ) == [0, None]
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

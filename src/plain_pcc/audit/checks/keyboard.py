@@ -10,6 +10,7 @@ from selenium.webdriver.common.keys import Keys
 
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
 from . import Check, Visit, default_cells, is_html, page_kept, run_js
+from .scripting import may_run_script
 
 # Each key press is an input event of its own, dispatched to the page and acknowledged before
 # the next (WebDriver's actions), so the page's own handlers and timers run between presses as
@@ -119,13 +120,15 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
         raise NotApplicable("the page has no links or controls")
     # Two more than there are targets: the sequence must wrap back round to the first.
     press(visit, Keys.TAB, count + 2, shift=shift)
-    # Only the walk back waits for a trap that acts late (see keyboard()). The wait runs on
-    # the page's own clock: a handler the page set to fire sooner fires first, however slowly
-    # the machine runs.
+    # Only the walk back waits for a trap that acts late (see keyboard()), and only on a page
+    # that can run script: nothing else moves focus without a key. The wait runs on the page's
+    # own clock: a handler the page set to fire sooner fires first, however slowly the machine
+    # runs.
+    wait = shift and may_run_script(visit.session)
     log = visit.driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "setTimeout(() => done(window.__a11yKeyboardLog), arguments[0]);",
-        int(SETTLE_S * 1000) if shift else 0,
+        int(SETTLE_S * 1000) if wait else 0,
     )
     if not log["keys"]:
         raise CouldNotRun("the key presses did not reach the page")
