@@ -17,9 +17,9 @@ from plain_pcc.audit.axe import VERSION, AxeRunner
 from plain_pcc.audit.browser import Session
 from plain_pcc.audit.discovery import Site
 from plain_pcc.audit.localsite import LiveServer
-from plain_pcc.audit.matrix import build
-from plain_pcc.audit.profile import Profile
-from plain_pcc.audit.runner import MAX_RETRIES, Context, Pool, select_checks
+from plain_pcc.audit.matrix import Viewport, build
+from plain_pcc.audit.profile import MediaCondition, Profile
+from plain_pcc.audit.runner import MAX_RETRIES, Context, Jobs, Pool, select_checks
 
 PAGES = ["/clean.html", "/reflow-wide.html", "/target-tiny.html", "/focus-obscured.html"]
 
@@ -192,3 +192,34 @@ def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
     finally:
         fresh.quit()
         preloaded.quit()
+
+
+class _SetFor:
+    """A session's viewport and media as ``Jobs.take`` asks after them."""
+
+    def __init__(self, viewport: Viewport, media: MediaCondition | None = None) -> None:
+        self.viewport, self.media = viewport, media
+
+    def set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
+        return (viewport, media) == (self.viewport, self.media)
+
+
+def test_a_session_takes_a_cell_it_is_already_set_for_and_every_cell_is_taken_once() -> None:
+    dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
+    cells = build(Profile(media=(dark,)), ["/a/", "/b/", "/c/"])
+    desktop, narrow = cells[0].viewport, cells[1].viewport
+    jobs = Jobs(cells)
+    # Set for the narrow viewport: the first narrow cell, ahead of the desktop cell before it.
+    first = jobs.take(_SetFor(narrow))  # type: ignore[arg-type]
+    # Set for the dark media: the dark cell, behind the desktop cell left waiting.
+    second = jobs.take(_SetFor(desktop, dark))  # type: ignore[arg-type]
+    # No session, or none set for any cell in reach: the next in order.
+    third = jobs.take()
+    assert first is not None
+    assert second is not None
+    assert third is not None
+    assert [first.cell, second.cell, third.cell] == [cells[1], cells[2], cells[0]]
+    taken = [first.cell, second.cell, third.cell]
+    while (job := jobs.take(_SetFor(narrow))) is not None:  # type: ignore[arg-type]
+        taken.append(job.cell)
+    assert sorted(taken, key=cells.index) == cells

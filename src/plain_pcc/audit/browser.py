@@ -278,8 +278,22 @@ class Session:
             self._javascript = javascript
         self.text_size(100)
 
-    def set_cookie(self, url: str, name: str, value: str) -> None:
-        self.cdp("Network.setCookie", {"name": name, "value": value, "url": url, "path": "/"})
+    def set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
+        """Whether the browser is already set to this viewport and these media conditions."""
+        return viewport == self._viewport and (media.features if media else ()) == self._media
+
+    def set_cookies(self, url: str, cookies: dict[str, str]) -> None:
+        """Cookies for the site, as its own Set-Cookie would leave them, in one call."""
+        if cookies:
+            self.cdp(
+                "Network.setCookies",
+                {
+                    "cookies": [
+                        {"name": name, "value": value, "url": url, "path": "/"}
+                        for name, value in cookies.items()
+                    ]
+                },
+            )
 
     def text_size(self, percent: int) -> None:
         """The browser's own text-size setting (Chrome: Settings > Appearance > Font size)."""
@@ -296,11 +310,7 @@ class Session:
         )
         self._text_percent = percent
 
-    def emulated_media(self) -> dict[str, bool]:
-        """Whether each emulated feature now matches in the page: proof the emulation took."""
-        return {
-            f"{n}: {v}": bool(
-                self.driver.execute_script(f"return matchMedia('({n}: {v})').matches")
-            )
-            for n, v in self._media
-        }
+    def media_queries(self) -> list[str]:
+        """A media query for each emulated feature: each must match in the page, as proof
+        that the emulation took."""
+        return [f"({n}: {v})" for n, v in self._media]

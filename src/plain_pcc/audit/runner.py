@@ -4,8 +4,9 @@ not audited."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
-import queue
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def _run(check: Check, visit: Visit) -> Outcome:
     return outcome
 
 
-def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]]:
+def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, bool, list[Finding]]:
     """A new visitor in the cell: cookies cleared, viewport, media, preferences, then the page.
 
     Each setting is read back from the page: a viewport or media condition that did not take
@@ -96,15 +97,9 @@ def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]
     url = ctx.site.url(cell.page)
     session.reset(cell.viewport, cell.media, javascript=True)
     wanted = dict(cell.preferences)
-    by_form = []
-    for pref in ctx.profile.preferences:
-        value = wanted[pref.field]
-        if value == pref.default:
-            continue
-        if pref.cookie:
-            session.set_cookie(url, pref.cookie, value)
-        else:
-            by_form.append(pref)
+    chosen = [p for p in ctx.profile.preferences if wanted[p.field] != p.default]
+    session.set_cookies(url, {p.cookie: wanted[p.field] for p in chosen if p.cookie})
+    by_form = [p for p in chosen if not p.cookie]
     session.driver.get(url)
     if by_form:
         from .checks.site import NoPage, choose
@@ -117,12 +112,13 @@ def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]
                 raise CouldNotRun(f"could not choose {pref.name}: {exc}") from exc
         session.driver.get(url)
     selectors = [[p.field, p.current_selector()] for p in ctx.profile.preferences]
-    state = run_js(session, "preference_state", selectors)
+    queries = session.media_queries()
+    state = run_js(session, "preference_state", selectors, queries)
     if state["width"] != cell.viewport.width:
         raise CouldNotRun(
             f"the viewport is {state['width']} CSS px wide, not {cell.viewport.width}"
         )
-    missed = [k for k, ok in session.emulated_media().items() if not ok]
+    missed = [q.strip("()") for q, ok in zip(queries, state["media"], strict=True) if not ok]
     if missed:
         raise CouldNotRun(f"the emulated media condition did not take: {', '.join(missed)}")
     found = [
@@ -135,7 +131,7 @@ def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, list[Finding]
         for p in ctx.profile.preferences
         if state["state"][p.field] != wanted[p.field]
     ]
-    return url, found
+    return url, state["html"], found
 
 
 def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
@@ -144,7 +140,7 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         cell, ctx.site.url(cell.page), where=f"session {session.number} ({session.where})"
     )
     try:
-        url, setup = load(session, cell, ctx)
+        url, html, setup = load(session, cell, ctx)
     except CouldNotRun as exc:
         result.error = str(exc)
         return result
@@ -152,7 +148,7 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         _alive_or_lost(session, exc)
         result.error = f"the page could not be loaded: {getattr(exc, 'msg', None) or exc}"
         return result
-    visit = Visit(session, cell, url, ctx.site, ctx.profile, ctx.pages, ctx.axe)
+    visit = Visit(session, cell, url, ctx.site, ctx.profile, ctx.pages, ctx.axe, html=html)
     axe = Outcome("axe", findings=setup)
     t = time.perf_counter()
     try:
@@ -196,6 +192,35 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
     return result
 
 
+# How far down the waiting cells a session looks for one it can take as it is.
+LOOKAHEAD = 8
+
+
+class Jobs:
+    """The cells waiting for a session, in the matrix's order. A session takes the first of the
+    next few that needs no change of viewport or emulated media, else the next one: a change
+    costs a round trip and a new layout of the page it leaves (through a Grid, more hops)."""
+
+    def __init__(self, cells: list[Cell]) -> None:
+        self._waiting = collections.deque(Job(cell) for cell in cells)
+        self._lock = threading.Lock()
+
+    def put(self, job: Job) -> None:
+        with self._lock:
+            self._waiting.append(job)
+
+    def take(self, session: Session | None = None) -> Job | None:
+        with self._lock:
+            if not self._waiting:
+                return None
+            if session is not None:
+                for index, job in enumerate(itertools.islice(self._waiting, LOOKAHEAD)):
+                    if session.set_for(job.cell.viewport, job.cell.media):
+                        del self._waiting[index]
+                        return job
+            return self._waiting.popleft()
+
+
 @dataclass
 class Pool:
     """N sessions, each in its own thread, taking cells until none are left."""
@@ -211,9 +236,7 @@ class Pool:
     def run(
         self, cells: list[Cell], ctx: Context, progress: Callable[[int, int], None] | None = None
     ) -> None:
-        jobs: queue.Queue[Job] = queue.Queue()
-        for cell in cells:
-            jobs.put(Job(cell))
+        jobs = Jobs(cells)
         lock = threading.Lock()
         outstanding = [len(cells)]
         fatal: list[BaseException] = []
@@ -248,9 +271,10 @@ class Pool:
                     # Without it each run sends axe: slower, the same results.
                     with contextlib.suppress(Exception):
                         ctx.axe.preload(session)
-                try:
-                    job = jobs.get(timeout=0.1)
-                except queue.Empty:
+                job = jobs.take(session)
+                if job is None:
+                    # Every cell is taken; one may yet come back from a session that died.
+                    time.sleep(0.1)
                     continue
                 try:
                     result = audit_cell(session, job.cell, ctx)
@@ -295,11 +319,7 @@ class Pool:
         if fatal:
             raise fatal[0]
         # Workers that could not start a browser leave cells behind: they were not audited.
-        while True:
-            try:
-                job = jobs.get_nowait()
-            except queue.Empty:
-                break
+        while (job := jobs.take()) is not None:
             job.tried.append("no browser session was left to take it")
             self.lost.append(job)
         if not self.sessions:

@@ -53,15 +53,10 @@ def run_js(visit: Visit | Session, name: str, *args: Any) -> Any:
 
 
 def is_html(visit: Visit) -> bool:
-    """An HTML page, not an SVG drawing or an XML file shown in the browser: asked once a
-    visit, as the checks that need it reload the same address."""
+    """An HTML page, not an SVG drawing or an XML file shown in the browser: read as the page
+    loads, or else asked once a visit, as the checks that need it reload the same address."""
     if visit.html is None:
-        visit.html = bool(
-            visit.driver.execute_script(
-                "return !!document.body && ['text/html', 'application/xhtml+xml']"
-                ".includes(document.contentType)"
-            )
-        )
+        visit.html = bool(run_js(visit, "document_kind"))
     return visit.html
 
 

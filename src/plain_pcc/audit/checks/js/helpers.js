@@ -1,8 +1,9 @@
 // Shared by every check script: prepended, so these are locals of the script's function.
 // An SVG or XML document has no body: the checks walk the document element instead.
 const ROOT = document.body || document.documentElement;
+// An HTML page, not an SVG drawing or an XML file shown in the browser.
 const IS_HTML = !!document.body
-  && document.documentElement.namespaceURI === 'http://www.w3.org/1999/xhtml';
+  && ['text/html', 'application/xhtml+xml'].includes(document.contentType);
 const TARGETS = [
   'a[href]', 'area[href]', 'button', 'input:not([type="hidden"])', 'select', 'textarea',
   'summary', 'iframe', '[role="button"]', '[role="link"]', '[role="checkbox"]', '[role="radio"]',

@@ -1,0 +1,1 @@
+return IS_HTML;
