@@ -170,7 +170,7 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         if not check.applies(cell, ctx.profile):
             continue
         if changed_by is not None and not (changed_by.put_back and changed_by.put_back(visit)):
-            session.driver.get(url)
+            visit.reload()
         result.outcomes.append(_run(check, visit))
         changed_by = check if check.changes_page else None
     for check in ctx.visit_checks:
@@ -179,7 +179,7 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         try:
             session.reset(cell.viewport, cell.media, javascript=True)
             if not check.loads_pages:
-                session.driver.get(url)
+                visit.reload()
         except Exception as exc:
             _alive_or_lost(session, exc)
             result.outcomes.append(

@@ -16,6 +16,7 @@ from ..discovery import Site
 from ..findings import Finding
 from ..matrix import REFLOW_WIDTH, Cell, is_default
 from ..profile import Profile
+from .scripting import may_run_script
 
 
 @dataclass
@@ -31,10 +32,23 @@ class Visit:
     axe: Any = None  # the AxeRunner, for checks that audit a page they reach themselves
     data: dict[str, Any] = field(default_factory=dict)  # what a check leaves for the whole run
     html: bool | None = None  # whether the page is an HTML document, once asked
+    scripted: bool | None = None  # whether the page can run script of its own, once asked
 
     @property
     def driver(self) -> Any:
         return self.session.driver
+
+    def may_run_script(self) -> bool:
+        """Whether the page can run script of its own (``scripting``): asked once a document."""
+        if self.scripted is None:
+            self.scripted = may_run_script(self.session)
+        return self.scripted
+
+    def reload(self) -> None:
+        """The page loaded again at its address; whether it can run script is asked again, of
+        the document the site now sends."""
+        self.driver.get(self.url)
+        self.scripted = None
 
 
 @cache
@@ -83,7 +97,7 @@ def page_kept(visit: Visit, undo: str = "page_kept") -> bool:
     ``undo`` put it back: its address and target, the document, the scroll, nothing focused.
     False, never an error, when it cannot tell."""
     try:
-        return bool(visit.driver.execute_async_script(script(undo)))
+        return bool(visit.driver.execute_async_script(script(undo), visit.may_run_script()))
     except WebDriverException:
         return False
 

@@ -10,7 +10,6 @@ from selenium.webdriver.common.keys import Keys
 
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
 from . import Check, Visit, default_cells, is_html, page_kept, run_js
-from .scripting import may_run_script
 
 # Each key press is an input event of its own, dispatched to the page and acknowledged before
 # the next (WebDriver's actions), so the page's own handlers and timers run between presses as
@@ -114,7 +113,7 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
     if shift and not keys_undone(visit):
         # The walk back begins where a page just loaded begins, whatever the walk forward left
         # behind: put back as it was before that walk, or else loaded again.
-        visit.driver.refresh()
+        visit.reload()
     count = run_js(visit, "keyboard")
     if count == 0:
         raise NotApplicable("the page has no links or controls")
@@ -124,7 +123,7 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
     # that can run script: nothing else moves focus without a key. The wait runs on the page's
     # own clock: a handler the page set to fire sooner fires first, however slowly the machine
     # runs.
-    wait = shift and may_run_script(visit.session)
+    wait = shift and visit.may_run_script()
     log = visit.driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "setTimeout(() => done(window.__a11yKeyboardLog), arguments[0]);",

@@ -119,9 +119,11 @@ const once = (fn) => {
     fn(...args);
   };
 };
-// Answered once the page has had a frame to react in (its mutation observers run after the
-// script that changed it, its resize observers at the next frame).
-const pageKept = (done) => {
+// Answered once the page has had the chance to react: its mutation observers run after the
+// script that changed it, its resize observers only at the next frame. A page that cannot run
+// script of its own has no observers: it is answered a task later, not a frame (a frame is
+// 16.7 ms away).
+const pageKept = (done, scripted = true) => {
   const kept = window.__a11yKept;
   delete window.__a11yKept;
   if (!kept) { done(false); return; }
@@ -132,6 +134,7 @@ const pageKept = (done) => {
       && window.scrollX === kept.scroll[0] && window.scrollY === kept.scroll[1]
       && [document, ...frameDocs()].every(nothingFocused));
   });
+  if (!scripted) { setTimeout(answer, 0); return; }
   requestAnimationFrame(() => setTimeout(answer, 0));
   setTimeout(answer, 100);  // a page that draws no frames still answers
 };

@@ -1,2 +1,3 @@
-// Whether the page is again as it was kept (keepPage in helpers.js).
-pageKept(arguments[arguments.length - 1]);
+// Whether the page is again as it was kept (keepPage in helpers.js); arguments[0]: whether
+// the page can run script of its own.
+pageKept(arguments[arguments.length - 1], arguments[0]);

@@ -1,4 +1,5 @@
 // Each element's own style attribute put back; then whether the page is as it was.
+// arguments[0]: whether the page can run script of its own.
 const kept = window.__a11ySpacing || [];
 delete window.__a11ySpacing;
 for (const [el, style] of kept) {
@@ -7,4 +8,4 @@ for (const [el, style] of kept) {
   el.getAttribute('style');
   if (style === null) el.removeAttribute('style'); else el.setAttribute('style', style);
 }
-pageKept(arguments[arguments.length - 1]);
+pageKept(arguments[arguments.length - 1], arguments[0]);
