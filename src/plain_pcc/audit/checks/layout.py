@@ -27,22 +27,8 @@ def reflow(visit: Visit) -> list[Finding]:
     ]
 
 
-def _text_fits(visit: Visit, rule: str, condition: str) -> list[Finding]:
-    return [
-        finding(rule, f["selector"], f"{condition}: {f['detail']}", f["snippet"])
-        for f in run_js(visit, "text_fits")
-    ]
-
-
-# The size of the browser's "medium" text, read from a probe the page's styles cannot reach.
-MEDIUM = """
-const probe = document.createElement('span');
-probe.style.setProperty('font-size', 'medium', 'important');
-document.documentElement.appendChild(probe);
-const size = parseFloat(getComputedStyle(probe).fontSize);
-probe.remove();
-return size;
-"""
+def _fits(fits: list[dict[str, str]], rule: str, condition: str) -> list[Finding]:
+    return [finding(rule, f["selector"], f"{condition}: {f['detail']}", f["snippet"]) for f in fits]
 
 
 def _html_only(visit: Visit) -> None:
@@ -56,8 +42,8 @@ def resize_text(visit: Visit) -> list[Finding]:
     before = run_js(visit, "root_font")
     visit.session.text_size(200)
     try:
-        after = run_js(visit, "root_font")
-        medium = visit.driver.execute_script(MEDIUM)
+        at = run_js(visit, "text_size")
+        after, medium = at["root"], at["medium"]
         if abs(medium - 2 * DEFAULT_FONT_PX) > 0.5:
             raise CouldNotRun(
                 f"the browser's text size at 200% gave medium text {medium:g} px, not "
@@ -75,7 +61,7 @@ def resize_text(visit: Visit) -> list[Finding]:
                     "setting",
                 )
             )
-        return found + _text_fits(visit, "resize-text", "with browser text at 200%")
+        return found + _fits(at["fits"], "resize-text", "with browser text at 200%")
     finally:
         visit.session.text_size(100)
 
@@ -90,7 +76,7 @@ def text_spacing(visit: Visit) -> list[Finding]:
         raise CouldNotRun(
             "WCAG text spacing did not take effect on " + "; ".join(applied["missed"])
         )
-    return _text_fits(visit, "text-spacing", "with WCAG text spacing")
+    return _fits(applied["fits"], "text-spacing", "with WCAG text spacing")
 
 
 def unspace(visit: Visit) -> bool:

@@ -1,4 +1,5 @@
-// Read back after the page had its chance to react (a script may undo what was set).
+// Read back after the page had its chance to react (a script may undo what was set); and text
+// that no longer fits.
 const all = Array.from(ROOT.querySelectorAll('*'));
 all.unshift(ROOT);
 ROOT.getBoundingClientRect();
@@ -18,4 +19,4 @@ for (const el of all) {
     missed.push(`${cssPath(el)} (letter ${s.letterSpacing}, word ${s.wordSpacing}, line ${s.lineHeight})`);
   }
 }
-return { textual, missed };
+return { textual, missed, fits: textFits() };
