@@ -35,9 +35,10 @@ def _wait(visit: Visit) -> WebDriverWait[Any]:
     )
 
 
-def follow(visit: Visit, action: Any, what: str) -> None:
-    """Do something that loads a new page (a click, a submission) and wait for it to load."""
-    visit.driver.execute_script("window.__a11yAuditLeaving = true")
+def follow(visit: Visit, action: Any, what: str) -> tuple[str, str]:
+    """Do something that loads a new page (a click, a submission) and wait for it to load; the
+    paths of the page left and of the page reached."""
+    left = visit.driver.execute_script("window.__a11yAuditLeaving = true; return location.href")
     try:
         action()
     except WebDriverException as exc:
@@ -46,13 +47,15 @@ def follow(visit: Visit, action: Any, what: str) -> None:
         if "does not belong to the document" not in str(exc) and "stale" not in str(exc):
             raise
     try:
-        _wait(visit).until(
+        reached = _wait(visit).until(
             lambda d: d.execute_script(
                 "return !window.__a11yAuditLeaving && document.readyState === 'complete'"
+                " && location.href"
             )
         )
     except TimeoutException as exc:
-        raise NoPage(f"{what} on {visit.driver.current_url} loaded no page") from exc
+        raise NoPage(f"{what} on {_path(left)} loaded no page") from exc
+    return _path(left), _path(reached)
 
 
 # -- consistent parts (3.2.3, 3.2.6) ------------------------------------------------------
@@ -135,8 +138,7 @@ def mode_switch(visit: Visit) -> list[Finding]:
     wanted = " or ".join(sorted(allowed))
     if href not in allowed:
         return [finding("mode-switch", at, f'"{text}" points to {href}, not {wanted}', snippet)]
-    follow(visit, link.click, f'following "{text}"')
-    landed = _path(visit.driver.current_url)
+    _, landed = follow(visit, link.click, f'following "{text}"')
     if landed not in allowed:
         return [finding("mode-switch", at, f'"{text}" landed on {landed}, not {wanted}', snippet)]
     if not probe and _h1(visit) != heading:
@@ -164,25 +166,34 @@ def _measure(visit: Visit, pref: Preference) -> Any:
     return visit.driver.execute_script(f"return ({pref.measure.expression()})")
 
 
-def choose(visit: Visit, pref: Preference, value: str) -> None:
-    """Use the site's own control, as a visitor does: a button, or a radio and its form."""
-    controls = visit.driver.find_elements(By.CSS_SELECTOR, pref.control_selector(value))
-    if not controls:
-        raise NoPage(f"no control {pref.control_selector(value)!r} on {visit.driver.current_url}")
-    control = controls[0]
-    kind = (control.get_attribute("type") or "").lower()
-    if control.tag_name in ("button",) or kind in ("submit", "image"):
-        follow(visit, control.click, f"pressing {pref.name} {value!r}")
-        return
-    control.click()
-    submit = visit.driver.find_elements(
-        By.CSS_SELECTOR,
+# A preference's control for a value: the element, what it is, and its form's submit button.
+_CONTROL = """
+const [selector, submit] = arguments;
+const control = document.querySelector(selector);
+if (!control) return null;
+return [control, control.localName, String(control.type || '').toLowerCase(),
+        document.querySelector(submit)];
+"""
+
+
+def choose(visit: Visit, pref: Preference, value: str) -> tuple[str, str]:
+    """Use the site's own control, as a visitor does: a button, or a radio and its form. The
+    paths of the page left and of the page reached."""
+    submit_selector = (
         f'{pref.form} button:not([type="button"]):not([name="{pref.field}"]), '
-        f'{pref.form} input[type="submit"]',
+        f'{pref.form} input[type="submit"]'
     )
-    if not submit:
+    found = visit.driver.execute_script(_CONTROL, pref.control_selector(value), submit_selector)
+    if not found:
+        here = _path(visit.driver.current_url)
+        raise NoPage(f"no control {pref.control_selector(value)!r} on {here}")
+    control, tag, kind, submit = found
+    if tag == "button" or kind in ("submit", "image"):
+        return follow(visit, control.click, f"pressing {pref.name} {value!r}")
+    control.click()
+    if submit is None:
         raise NoPage(f"the {pref.name} form {pref.form!r} has no submit button")
-    follow(visit, submit[0].click, f"submitting {pref.name} {value!r}")
+    return follow(visit, submit.click, f"submitting {pref.name} {value!r}")
 
 
 def _returns_to(visit: Visit) -> set[str]:
@@ -244,12 +255,10 @@ def _one_preference(
         ]
 
     def press(value: str) -> Finding | None:
-        before = _path(visit.driver.current_url)
         try:
-            choose(visit, pref, value)
+            before, landed = choose(visit, pref, value)
         except NoPage as exc:
             return finding(rule, pref.control_selector(value), str(exc))
-        landed = _path(visit.driver.current_url)
         if landed not in allowed | {before}:
             # WCAG 3.2.2: changing a setting must not take the visitor somewhere else.
             return finding(
@@ -284,9 +293,9 @@ def _one_preference(
     found += marked(last, "after a reload")
     elsewhere = _link_elsewhere(visit)
     if elsewhere is not None:
-        follow(visit, elsewhere.click, "following a link")
-        found += marked(last, f"on the next page, {_path(visit.driver.current_url)}")
-        allowed = allowed | {_path(visit.driver.current_url)}
+        _, there = follow(visit, elsewhere.click, "following a link")
+        found += marked(last, f"on the next page, {there}")
+        allowed = allowed | {there}
     problem = press(pref.default)
     if problem:
         return [*found, problem]
