@@ -12,6 +12,10 @@ from typing import Any
 import pytest
 from conftest import DESKTOP, NARROW, audit_page, found
 from selenium.webdriver.common.keys import Keys
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
@@ -20,6 +24,7 @@ from plain_pcc.audit.checks.keyboard import keyboard, press
 from plain_pcc.audit.checks.scripting import may_run_script
 from plain_pcc.audit.discovery import Site
 from plain_pcc.audit.findings import Finding
+from plain_pcc.audit.localsite import LiveServer
 from plain_pcc.audit.matrix import Cell, Viewport
 from plain_pcc.audit.profile import MediaCondition, Profile
 from plain_pcc.audit.runner import Context, audit_cell, select_checks
@@ -283,6 +288,25 @@ def test_only_a_page_served_with_no_script_is_not_waited_for(
             "const host = document.getElementById('host');"
             "return [document.scripts.length, host ? host.shadowRoot : null]"
         ) == [0, None]
+
+
+def test_a_page_the_browser_kept_no_copy_of_counts_as_able_to_run_script(
+    session: Session,
+) -> None:
+    """A page served "no-store" is not kept by the browser, so what it came with cannot be read:
+    it counts as a page that can run script, and the walk back waits for it."""
+
+    def page(request: Request) -> HTMLResponse:
+        return HTMLResponse(
+            "<!DOCTYPE html><html lang='en'><title>Kept nowhere</title><main><h1>Kept nowhere"
+            "</h1><a href='/'>Home</a></main></html>",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    with LiveServer(lambda base: Starlette(routes=[Route("/", page)])) as server:
+        session.reset(NARROW, None)
+        session.driver.get(server.base_url + "/")
+        assert may_run_script(session) is True
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

@@ -3,9 +3,11 @@ so that a script that removed itself, or hides in a closed shadow root, still co
 
 Only script moves focus when no key is pressed. A page whose documents came with no script,
 no event handler, no ``javascript:`` address, no plugin and no XSLT cannot act a moment after
-a key press, so the keyboard walk need not wait for it to (a wait costs a quarter of a second a
-page, most of the walk on a page without script). Anything this cannot read, a frame in
-another process, a document the browser no longer holds, counts as script: the walk waits.
+a key press, so the keyboard walk need not wait for it to (a wait costs a quarter of a second
+a page: nearly half the keyboard check's time on the benchmark's pages), nor give a page put
+back after a check a frame to answer in (``pageKept`` in ``js/helpers.js``). Anything this cannot
+read, a frame in another process, a document the browser kept no copy of (one served
+"no-store"), counts as script: the walk waits.
 """
 
 from __future__ import annotations
