@@ -200,7 +200,7 @@ class _SetFor:
     def __init__(self, viewport: Viewport, media: MediaCondition | None = None) -> None:
         self.viewport, self.media = viewport, media
 
-    def set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
+    def is_set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
         return (viewport, media) == (self.viewport, self.media)
 
 

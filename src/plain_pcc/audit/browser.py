@@ -278,7 +278,7 @@ class Session:
             self._javascript = javascript
         self.text_size(100)
 
-    def set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
+    def is_set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
         """Whether the browser is already set to this viewport and these media conditions."""
         return viewport == self._viewport and (media.features if media else ()) == self._media
 

@@ -215,7 +215,7 @@ class Jobs:
                 return None
             if session is not None:
                 for index, job in enumerate(itertools.islice(self._waiting, LOOKAHEAD)):
-                    if session.set_for(job.cell.viewport, job.cell.media):
+                    if session.is_set_for(job.cell.viewport, job.cell.media):
                         del self._waiting[index]
                         return job
             return self._waiting.popleft()
