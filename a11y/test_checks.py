@@ -78,10 +78,12 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "keyboard": {("focus-not-obscured", "#hidden-skip")},
     },
     "/skip-no-focus-move.html": {"skip-link": {("skip-link", "#skip")}},
+    "/skip-past-main.html": {"skip-link": {("skip-link", "#skip")}},
     # A main without tabindex takes no focus, but the next Tab starts there: these pass.
     "/skip-to-plain-main.html": {},
     "/skip-to-empty-main.html": {},
     "/skip-to-bare-main.html": {},
+    "/skip-to-focusable-empty-main.html": {},
     "/nothing-to-bypass.html": {"skip-link": NA},
     # 2.4.7, 2.4.11, 2.1.1, 2.1.2: including a trap that springs late, one only for
     # Shift+Tab, and one inside a frame.

@@ -19,13 +19,14 @@ from . import Check, Visit, default_cells, is_html, page_kept, run_js
 SETTLE_S = 0.25
 
 
-def press(visit: Visit, key: str, times: int = 1, shift: bool = False) -> None:
-    """Real key presses through the browser's input pipeline, one by one, in one round trip."""
+def press(visit: Visit, keys: str, times: int = 1, shift: bool = False) -> None:
+    """Real key presses through the browser's input pipeline, one by one, in one round trip:
+    each key of ``keys``, ``times`` over."""
     actions = ActionChains(visit.driver, duration=0)
     if shift:
         actions.key_down(Keys.SHIFT)
     for _ in range(times):
-        actions.send_keys(key)
+        actions.send_keys(keys)
     if shift:
         actions.key_up(Keys.SHIFT)
     actions.perform()
@@ -83,19 +84,20 @@ def skip_link(visit: Visit) -> list[Finding]:
                 first["snippet"],
             )
         ]
-    press(visit, Keys.ENTER)
+    # Enter on the link, then Tab: the Tab must land in the main content, wherever Enter put
+    # focus. A link to a main that cannot take focus (no tabindex) moves only where the next Tab
+    # starts (HTML's sequential focus navigation starting point), so the Tab is what shows it
+    # worked; a link to a main that can take focus moves focus there, and the Tab goes on from
+    # it. Both keys in one round trip, each still acknowledged by the page before the next.
+    press(visit, Keys.ENTER + Keys.TAB)
     after = run_js(visit, "active_element")
-    if not after["inMain"]:
-        # A link to a main that cannot take focus (no tabindex) moves where the next Tab starts,
-        # not focus itself (HTML's sequential focus navigation starting point): then the next
-        # Tab lands in the main content, or past it when it holds nothing to focus. With
-        # nothing to focus in it or after it, the followed link (:target) is the evidence.
-        press(visit, Keys.TAB)
-        after = run_js(visit, "active_element")
-        if not after["mainFocusable"] and (
-            after["afterMain"] or (not after["focusableAfterMain"] and after["targetInMain"])
-        ):
-            after["inMain"] = True
+    # With nothing to focus in the main content, the Tab lands past it; with nothing to focus
+    # after it either, the followed link (:target) is the evidence. Past a main that has
+    # something to focus, the link skipped the content itself.
+    if not after["mainFocusable"] and (
+        after["afterMain"] or (not after["focusableAfterMain"] and after["targetInMain"])
+    ):
+        after["inMain"] = True
     if not after["inMain"]:
         return [
             finding(
