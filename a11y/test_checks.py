@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import Session
-from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell
+from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell, run_js
 from plain_pcc.audit.checks.keyboard import keyboard, press
 from plain_pcc.audit.checks.scripting import may_run_script
 from plain_pcc.audit.discovery import Site
@@ -309,6 +309,20 @@ def test_a_page_the_browser_kept_no_copy_of_counts_as_able_to_run_script(
         session.reset(NARROW, None)
         session.driver.get(server.base_url + "/")
         assert may_run_script(session) is True
+
+
+def test_scripts_run_one_after_the_other_in_one_round_trip(
+    session: Session, checks_site: str
+) -> None:
+    """Two of the checks' scripts in one round trip, each in a block of its own (both name a
+    ``const all``): the spacing is set and read back, and the first to return answers."""
+    session.reset(NARROW, None)
+    session.driver.get(checks_site + "/spacing-clipped.html")
+    applied = run_js(session, ("spacing", "spacing_check"))
+    assert applied["textual"] > 0
+    assert applied["missed"] == []
+    assert [f["selector"] for f in applied["fits"]] == ["#tight"]
+    assert run_js(session, ("document_kind", "spacing_check")) is True
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

@@ -52,18 +52,21 @@ class Visit:
 
 
 @cache
-def script(name: str) -> str:
+def script(*names: str) -> str:
+    """The helpers, then each named script in a block of its own, in one script: the first
+    ``return`` answers."""
     js = files(__package__) / "js"
-    return (
-        (js / "helpers.js").read_text(encoding="utf-8")
-        + "\n"
-        + (js / f"{name}.js").read_text(encoding="utf-8")
-    )
+    parts = [(js / f"{name}.js").read_text(encoding="utf-8") for name in names]
+    if len(parts) > 1:
+        parts = ["{\n" + part + "\n}" for part in parts]
+    return "\n".join([(js / "helpers.js").read_text(encoding="utf-8"), *parts])
 
 
-def run_js(visit: Visit | Session, name: str, *args: Any) -> Any:
+def run_js(visit: Visit | Session, name: str | tuple[str, ...], *args: Any) -> Any:
+    """A script of ``js/`` (or several, one after the other) run in the page, in one round
+    trip."""
     driver = visit.driver
-    return driver.execute_script(script(name), *args)
+    return driver.execute_script(script(*((name,) if isinstance(name, str) else name)), *args)
 
 
 def is_html(visit: Visit) -> bool:

@@ -16,4 +16,3 @@ for (const el of all) {
   for (const [p, v] of SPACING) el.style.setProperty(p, v, 'important');
   if (el.localName === 'p') el.style.setProperty('margin-bottom', '2em', 'important');
 }
-return all.length;
