@@ -7,7 +7,7 @@ used: this process is made the "child subreaper" of everything it starts, so a C
 outlives its parent is still waited for here and counted in ``RUSAGE_CHILDREN``. The site's
 own serving is this process's time and is charged to no row.
 
-    python bench/audit/run.py [--pages 200] [--browsers 2] [--sample 40] [--rows a,a2,b,c,e,d,d2]
+    python bench/audit/run.py [--pages 200] [--browsers 2] [--sample 40] [--rows a,a2,b,b1,c,e,d,d2]
                                 [--no-grid]
 """
 
@@ -379,6 +379,10 @@ ROWS: dict[str, RowKind] = {
     # (b) and (c) against it are the cost of the checks alone, browser for browser.
     "a2": RowKind("(a2) bare axe-core through Selenium, headless shell", row_floor_shell),
     "b": RowKind("(b) this audit, generic checks", row_generic),
+    # pa11y-ci cannot use a second browser here (below), so its pages per browser-second are
+    # set against this audit's with one browser too, on the same sample: two browsers on two
+    # cores share the cores, and each browser-second buys less.
+    "b1": RowKind("(b1) this audit, generic checks, one browser", row_generic, True, 1),
     "c": RowKind("(c) this audit, every check", row_every, True),
     # pa11y-ci drives one Chromium with a tab per concurrent URL; with Debian's Chromium it
     # loses pages at concurrency 2 (Target.closeTarget protocol errors), so it is measured
@@ -414,6 +418,19 @@ def table(rows: list[Row]) -> str:
             f"| {row.outcome.violations} | {row.peak_rss_mb:.0f} |"
         )
     return "\n".join(lines)
+
+
+def pa11y_ratio(rows: list[Row]) -> str:
+    """This audit's generic checks against pa11y-ci, browser for browser, on the same pages."""
+    by_key = {row.key: row for row in rows}
+    ours, theirs = by_key.get("b1"), by_key.get("d")
+    if not (ours and theirs and ours.outcome.pages and theirs.outcome.pages):
+        return ""
+    return (
+        f"(b1) against (d), one browser each, the same {theirs.pages_asked} pages: "
+        f"{ours.pages_per_browser_second / theirs.pages_per_browser_second:.2f} times the pages "
+        "per browser-second"
+    )
 
 
 def check_times(rows: list[Row]) -> str:
@@ -530,7 +547,9 @@ def main(argv: list[str] | None = None) -> int:
         default=40,
         help="pages given to the slowest rows ((c) and pa11y-ci), drawn across every kind; 0: all",
     )
-    parser.add_argument("--rows", default="a,a2,b,c,e,d,d2", help="which rows, in order, e.g. a,d")
+    parser.add_argument(
+        "--rows", default="a,a2,b,b1,c,e,d,d2", help="which rows, in order, e.g. a,d"
+    )
     parser.add_argument(
         "--sampled",
         help="rows given the sample only (default: "
@@ -586,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
             for failure in outcome.failed[:5]:
                 print(f"    {failure}", file=sys.stderr)
     print(table(rows))
+    if versus := pa11y_ratio(rows):
+        print()
+        print(versus)
     if times := check_times(rows):
         print()
         print(times)

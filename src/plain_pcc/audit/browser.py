@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import JavascriptException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -22,6 +22,8 @@ from .matrix import Viewport
 from .profile import MediaCondition
 
 CHROMIUM = "/usr/bin/chromium"
+# How long a script of the audit's may run in a page before it is stopped.
+SCRIPT_TIMEOUT_S = 60
 # Debian's build of Chromium's headless shell (package chromium-headless-shell): the same
 # Blink and V8 as the browser, without the browser's windows, address bar and background
 # services, which a headless run pays for on every navigation: this site's whole matrix took 15
@@ -220,7 +222,7 @@ class Session:
 
     def _prepare(self) -> None:
         self.driver.set_page_load_timeout(30)
-        self.driver.set_script_timeout(60)
+        self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
         # The audit's own scripts and styles must run whatever the page's CSP says; set before
         # any page loads, and each injection is still checked for effect.
         self.cdp("Page.enable", {})
@@ -236,6 +238,42 @@ class Session:
 
     def cdp(self, command: str, params: dict[str, Any]) -> Any:
         return self.driver.execute_cdp_cmd(command, params)
+
+    def evaluate(self, source: str, *args: Any, awaited: bool = False) -> Any:
+        """A script of the audit's own run in the top document, as WebDriver runs one (its
+        ``arguments``, its ``return``; when ``awaited``, a callback as its last argument, as
+        execute_async_script gives), for plain values in and out, through the DevTools
+        protocol: that round trip costs about half the CPU of WebDriver's (1.7 ms less each,
+        measured), and a cell makes a dozen. A script still running after the script timeout
+        is stopped, and an exception in it is raised here.
+
+        An awaited script's time limit is a timer in the page: only for a page that runs no
+        script of its own, which cannot have replaced the page's timers; WebDriver's own limit
+        holds whatever the page does (``execute_async_script``)."""
+        call = f"(function () {{\n{source}\n}})"
+        if awaited:
+            expression = (
+                "new Promise((done, fail) => {"
+                f" setTimeout(() => fail(new Error('script timeout')), {SCRIPT_TIMEOUT_S * 1000});"
+                f" {call}.apply(null, [...{json.dumps(args)}, done]); }})"
+            )
+        else:
+            expression = f"{call}.apply(null, {json.dumps(args)})"
+        answer = self.cdp(
+            "Runtime.evaluate",
+            {
+                "expression": expression,
+                "returnByValue": True,
+                "awaitPromise": awaited,
+                "timeout": SCRIPT_TIMEOUT_S * 1000,
+            },
+        )
+        if "exceptionDetails" in answer:
+            details = answer["exceptionDetails"]
+            raise JavascriptException(
+                details.get("exception", {}).get("description") or details.get("text", "")
+            )
+        return answer["result"].get("value")
 
     def alive(self) -> bool:
         try:

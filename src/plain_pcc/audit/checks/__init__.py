@@ -10,6 +10,7 @@ from importlib.resources import files
 from typing import Any
 
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.remote.webelement import WebElement
 
 from ..browser import Session
 from ..discovery import Site
@@ -65,8 +66,22 @@ def script(*names: str) -> str:
 def run_js(visit: Visit | Session, name: str | tuple[str, ...], *args: Any) -> Any:
     """A script of ``js/`` (or several, one after the other) run in the page, in one round
     trip."""
-    driver = visit.driver
-    return driver.execute_script(script(*((name,) if isinstance(name, str) else name)), *args)
+    source = script(*((name,) if isinstance(name, str) else name))
+    if any(isinstance(arg, WebElement) for arg in args):
+        # An element WebDriver found can be handed to a script only through WebDriver.
+        return visit.driver.execute_script(source, *args)
+    session = visit.session if isinstance(visit, Visit) else visit
+    return session.evaluate(source, *args)
+
+
+def await_js(visit: Visit, name: str, *args: Any) -> Any:
+    """A script of ``js/`` that answers through a callback, its last argument: on a page that
+    runs no script of its own, through the DevTools protocol (``Session.evaluate``); on one
+    that does, through WebDriver, whose time limit holds even if the page replaced its
+    timers."""
+    if visit.may_run_script():
+        return visit.driver.execute_async_script(script(name), *args)
+    return visit.session.evaluate(script(name), *args, awaited=True)
 
 
 def is_html(visit: Visit) -> bool:
@@ -100,7 +115,7 @@ def page_kept(visit: Visit, undo: str = "page_kept") -> bool:
     ``undo`` put it back: its address and target, the document, the scroll, nothing focused.
     False, never an error, when it cannot tell."""
     try:
-        return bool(visit.driver.execute_async_script(script(undo), visit.may_run_script()))
+        return bool(await_js(visit, undo, visit.may_run_script()))
     except WebDriverException:
         return False
 

@@ -9,7 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from ..findings import CouldNotRun, Finding, NotApplicable, finding
-from . import Check, Visit, default_cells, is_html, page_kept, run_js
+from . import Check, Visit, await_js, default_cells, is_html, page_kept, run_js
 
 # Each key press is an input event of its own, dispatched to the page and acknowledged before
 # the next (WebDriver's actions), so the page's own handlers and timers run between presses as
@@ -126,11 +126,7 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
     # own clock: a handler the page set to fire sooner fires first, however slowly the machine
     # runs.
     wait = shift and visit.may_run_script()
-    log = visit.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "setTimeout(() => done(window.__a11yKeyboardLog), arguments[0]);",
-        int(SETTLE_S * 1000) if wait else 0,
-    )
+    log = await_js(visit, "keyboard_log", int(SETTLE_S * 1000) if wait else 0)
     if not log["keys"]:
         raise CouldNotRun("the key presses did not reach the page")
     return dict(log)

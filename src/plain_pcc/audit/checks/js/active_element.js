@@ -1,7 +1,8 @@
 const el = document.activeElement;
 const main = document.querySelector('main, [role="main"]');
 const inMain = !!(el && main && (el === main || main.contains(el)));
-const targets = interactive();
+// What Tab can stop at: a link taken out of the order (tabindex="-1") is not.
+const targets = interactive().filter((node) => node.tabIndex >= 0);
 const follows = (node) => !!(main && !main.contains(node)
   && (main.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING));
 const target = document.querySelector(':target');
