@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import DESKTOP, NARROW, audit_page, found
+from selenium.common.exceptions import JavascriptException
 from selenium.webdriver.common.keys import Keys
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -323,6 +324,24 @@ def test_scripts_run_one_after_the_other_in_one_round_trip(
     assert applied["missed"] == []
     assert [f["selector"] for f in applied["fits"]] == ["#tight"]
     assert run_js(session, ("document_kind", "spacing_check")) is True
+
+
+def test_a_script_run_through_the_devtools_protocol_answers_as_through_webdriver(
+    session: Session, checks_site: str
+) -> None:
+    """``Session.evaluate``: arguments in, a plain value or nothing out; a callback as the last
+    argument when awaited; an exception in the page raised, as WebDriver raises it."""
+    session.reset(NARROW, None)
+    session.driver.get(checks_site + "/clean.html")
+    source = "return [document.title, arguments[0] + arguments[1]]"
+    assert session.evaluate(source, 2, 3) == session.driver.execute_script(source, 2, 3)
+    assert session.evaluate("document.title") is None
+    assert session.evaluate("arguments[1]([arguments[0], 1])", "x", awaited=True) == ["x", 1]
+    assert session.evaluate("setTimeout(arguments[0], 0, 'later')", awaited=True) == "later"
+    with pytest.raises(JavascriptException, match="no such thing"):
+        session.evaluate("throw new Error('no such thing')")
+    with pytest.raises(JavascriptException, match="before any answer"):
+        session.evaluate("throw new Error('before any answer')", awaited=True)
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:
