@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import DESKTOP, NARROW, audit_page, found
-from selenium.common.exceptions import JavascriptException
+from selenium.common.exceptions import JavascriptException, TimeoutException
 from selenium.webdriver.common.keys import Keys
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from plain_pcc.audit.axe import AxeRunner
-from plain_pcc.audit.browser import Session
+from plain_pcc.audit.browser import SCRIPT_TIMEOUT_S, Session
 from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell, run_js
 from plain_pcc.audit.checks.keyboard import keyboard, press
 from plain_pcc.audit.checks.scripting import may_run_script
@@ -342,6 +342,23 @@ def test_a_script_run_through_the_devtools_protocol_answers_as_through_webdriver
         session.evaluate("throw new Error('no such thing')")
     with pytest.raises(JavascriptException, match="before any answer"):
         session.evaluate("throw new Error('before any answer')", awaited=True)
+
+
+def test_a_script_awaited_with_script_turned_off_is_bounded_by_webdrivers_time_limit(
+    session: Session, checks_site: str
+) -> None:
+    """With script turned off no timer in the page fires: a script waiting on one is stopped
+    by WebDriver's time limit, not left waiting; one that answers at once still answers."""
+    session.reset(NARROW, None, javascript=False)
+    session.driver.set_script_timeout(1)
+    try:
+        session.driver.get(checks_site + "/clean.html")
+        assert session.evaluate("arguments[0](document.title)", awaited=True) == "A clean page"
+        with pytest.raises(TimeoutException):
+            session.evaluate("setTimeout(arguments[0], 0, 'never')", awaited=True)
+    finally:
+        session.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
+        session.reset(NARROW, None, javascript=True)
 
 
 def test_strict_csp_is_in_force_on_the_fixture_pages(session: Session, checks_site: str) -> None:

@@ -249,7 +249,10 @@ class Session:
 
         An awaited script's time limit is a timer in the page: only for a page that runs no
         script of its own, which cannot have replaced the page's timers; WebDriver's own limit
-        holds whatever the page does (``execute_async_script``)."""
+        holds whatever the page does (``execute_async_script``). With script turned off, no
+        timer in the page fires at all, so an awaited script goes through WebDriver then."""
+        if awaited and self._javascript is False:
+            return self.driver.execute_async_script(source, *args)
         call = f"(function () {{\n{source}\n}})"
         if awaited:
             expression = (
