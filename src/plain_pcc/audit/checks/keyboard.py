@@ -110,11 +110,9 @@ def skip_link(visit: Visit) -> list[Finding]:
     return []
 
 
-def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
-    if shift and not keys_undone(visit):
-        # The walk back begins where a page just loaded begins, whatever the walk forward left
-        # behind: put back as it was before that walk, or else loaded again.
-        visit.reload()
+def _walk(visit: Visit, shift: bool, undo: bool = False) -> tuple[dict[str, Any], bool]:
+    """One walk through the page: its log, and (with ``undo``, for a walk back to follow)
+    whether its keys were undone, in the same round trip as the log is read."""
     count = run_js(visit, "keyboard")
     if count == 0:
         raise NotApplicable("the page has no links or controls")
@@ -124,11 +122,13 @@ def _walk(visit: Visit, shift: bool) -> dict[str, Any]:
     # that can run script: nothing else moves focus without a key. The wait runs on the page's
     # own clock: a handler the page set to fire sooner fires first, however slowly the machine
     # runs.
-    wait = shift and visit.may_run_script()
-    log = await_js(visit, "keyboard_log", int(SETTLE_S * 1000) if wait else 0)
-    if not log["keys"]:
+    scripted = visit.may_run_script()
+    wait = int(SETTLE_S * 1000) if shift and scripted else 0
+    answer = await_js(visit, "keyboard_log", wait, undo, scripted)
+    log, undone = (answer["log"], bool(answer["kept"])) if undo else (answer, False)
+    if not log or not log["keys"]:
         raise CouldNotRun("the key presses did not reach the page")
-    return dict(log)
+    return dict(log), undone
 
 
 def keyboard(visit: Visit) -> list[Finding]:
@@ -143,9 +143,13 @@ def keyboard(visit: Visit) -> list[Finding]:
     log still shows a trap that acts at once or while the walk goes on.
     """
     last = visit.cell.viewport.name == visit.profile.viewports[-1][0]
-    forward = _walk(visit, shift=False)
+    forward, undone = _walk(visit, shift=False, undo=last)
     if last:
-        backward = _walk(visit, shift=True)
+        if not undone:
+            # The walk back begins where a page just loaded begins, whatever the walk forward
+            # left behind: put back as it was before that walk, or else loaded again.
+            visit.reload()
+        backward, _ = _walk(visit, shift=True)
     else:
         backward = {"focused": [], "targets": forward["targets"], "keys": []}
     found: list[Finding] = []

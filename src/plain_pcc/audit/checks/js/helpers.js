@@ -139,6 +139,26 @@ const pageKept = (done, scripted = true) => {
   setTimeout(answer, 100);  // a page that draws no frames still answers
 };
 
+// After key presses: the address the page was loaded at (a followed link's fragment undone
+// by going back, and with it :target), focus let go and the next Tab's start at the top, the
+// scroll; then done(whether the page is as it was kept).
+const undoKeys = (scripted, done) => {
+  const kept = window.__a11yKept;
+  const finish = () => {
+    letGoOfFocus();
+    if (kept) window.scrollTo(kept.scroll[0], kept.scroll[1]);
+    pageKept(done, scripted);
+  };
+  if (kept && window.location.href !== kept.href) {
+    const arrived = once(() => setTimeout(finish, 0));
+    window.addEventListener('popstate', arrived, { once: true });
+    setTimeout(arrived, 500);
+    window.history.back();
+  } else {
+    finish();
+  }
+};
+
 // WCAG 1.4.4 and 1.4.12: text that is cut off by its box, or drawn over other text (at most
 // 20 of them).
 const textFits = () => {
