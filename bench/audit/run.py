@@ -213,6 +213,32 @@ def measure(
     return wall, cpu, peak, outcome
 
 
+def averaged(first: Row, second: Row) -> Row:
+    """A floor from its two runs over the same pages: seconds and CPU the mean, the peak the
+    higher, any page either run could not audit counted as failed."""
+    failed = first.outcome.failed + second.outcome.failed
+    outcome = Outcome(
+        min(first.outcome.pages, second.outcome.pages),
+        first.outcome.violations,
+        failed,
+        first.outcome.extra,
+    )
+    return Row(
+        first.key,
+        f"{first.name}, mean of the first and last runs",
+        first.pages_asked,
+        first.browsers,
+        (first.wall + second.wall) / 2,
+        (first.cpu + second.cpu) / 2,
+        max(first.peak_rss_mb, second.peak_rss_mb),
+        outcome,
+        note=f"{first.cpu / first.outcome.pages:.3f} and {second.cpu / second.outcome.pages:.3f}"
+        " CPU s a page"
+        if first.outcome.pages and second.outcome.pages
+        else "",
+    )
+
+
 def parse_floor(outputs: list[str], _: Path) -> Outcome:
     data = json.loads(outputs[0].strip().splitlines()[-1])
     return Outcome(data["pages"], data["violations"], data["failed"])
@@ -373,6 +399,7 @@ class RowKind:
     browsers: int | None = None  # fixed, whatever --browsers says
 
 
+FLOORS = ("a", "a2")
 ROWS: dict[str, RowKind] = {
     "a": RowKind("(a) bare axe-core through Selenium (floor)", row_floor),
     # The same in the browser the audit drives (Chromium's headless shell, when installed):
@@ -394,7 +421,7 @@ ROWS: dict[str, RowKind] = {
 
 
 def table(rows: list[Row]) -> str:
-    floors = [row for row in rows if row.key in ("a", "a2")]
+    floors = [row for row in rows if row.key in FLOORS]
     ratios = "".join(f"| CPU/page vs {f.key} | s/page vs {f.key} " for f in floors)
     lines = [
         "| row | pages | failed | browsers | seconds | pages/s | pages per browser-second "
@@ -576,26 +603,40 @@ def main(argv: list[str] | None = None) -> int:
             f"CPU includes every browser process",
             file=sys.stderr,
         )
-        for key in args.rows.split(","):
+        keys = args.rows.split(",")
+        env = {"PUPPETEER_SKIP_DOWNLOAD": "true", "SE_OFFLINE": "true"}
+        measured: dict[str, Row] = {}
+        failed_rows: set[str] = set()
+        # The machine's speed drifts within a run (the floor has cost 0.32 to 0.58 CPU s a page
+        # in runs minutes apart). So the floors are measured first and again last, and each
+        # floor row is the mean of its two runs: the rows between are compared with the speed
+        # on either side of them. (Two runs of every row, half the pages each, would charge the
+        # floor's heavier start-up twice.)
+        floors = [key for key in keys if key in FLOORS]
+        plan = [(key, 0) for key in keys] + [(key, 1) for key in floors]
+        for key, turn in plan:
             kind = ROWS[key]
             name = kind.name
             sampled = kind.sampled if args.sampled is None else key in args.sampled.split(",")
+            if key in failed_rows:
+                continue
             chosen = sample if sampled else urls
             browsers = kind.browsers or args.browsers
-            workdir = Path(tmp) / key
+            workdir = Path(tmp) / f"{key}-{turn}"
             workdir.mkdir()
             commands, parse = kind.build(chosen, browsers, workdir)
-            env = {"PUPPETEER_SKIP_DOWNLOAD": "true", "SE_OFFLINE": "true"}
             print(f"{name}: {len(chosen)} pages ...", file=sys.stderr, flush=True)
             try:
                 wall, cpu, peak, outcome = measure(commands, parse, workdir, env)
             except (OSError, ValueError, KeyError, IndexError) as exc:
                 # One tool failing to run must not cost the rows already measured.
                 print(f"  the row could not be measured: {exc!r}", file=sys.stderr, flush=True)
+                failed_rows.add(key)
+                measured.pop(key, None)
                 continue
             asked = outcome.extra.get("pages", len(chosen))  # the audit adds its 404 probe
             row = Row(key, name, asked, browsers, wall, cpu, peak, outcome)
-            rows.append(row)
+            measured[key] = averaged(measured[key], row) if key in measured else row
             print(
                 f"  {outcome.pages} pages in {wall:.1f} s, {cpu:.1f} CPU s, "
                 f"{len(outcome.failed)} failed",
@@ -604,7 +645,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             for failure in outcome.failed[:5]:
                 print(f"    {failure}", file=sys.stderr)
+        rows = [measured[key] for key in keys if key in measured]
     print(table(rows))
+    for row in rows:
+        if row.note:
+            print(f"{row.name.split(')')[0]}), its two runs: {row.note}")
     if versus := pa11y_ratio(rows):
         print()
         print(versus)
