@@ -243,9 +243,9 @@ class Session:
         """A script of the audit's own run in the top document, as WebDriver runs one (its
         ``arguments``, its ``return``; when ``awaited``, a callback as its last argument, as
         execute_async_script gives), for plain values in and out, through the DevTools
-        protocol: that round trip costs 1.5 to 1.8 ms less CPU than WebDriver's (measured,
-        in every process), and a cell makes a dozen. A script still running after the script timeout
-        is stopped, and an exception in it is raised here.
+        protocol: that round trip costs 1.5 to 1.8 ms less CPU than WebDriver's (measured, in
+        every process), and a cell makes a dozen. A script still running after the script
+        timeout is stopped, and an exception in it is raised here.
 
         An awaited script's time limit is a timer in the page: only for a page that runs no
         script of its own, which cannot have replaced the page's timers; WebDriver's own limit
