@@ -146,7 +146,7 @@ def all_checks() -> list[Check]:
         *site.PAGE_CHECKS,
         *layout.CHECKS[1:],  # text size and spacing: each puts the page back
         *contrast.CHECKS,  # focuses controls by script, and lets go
-        *keyboard.CHECKS,  # the walk (puts the page back), then the skip link
+        *keyboard.CHECKS,  # the skip link (puts the page back), then the walk
     ]
 
 

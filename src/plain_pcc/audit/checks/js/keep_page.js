@@ -1,0 +1,2 @@
+// The page kept as it is now, before a check changes it (keepPage in helpers.js).
+keepPage();
