@@ -119,12 +119,13 @@ def _walk(visit: Visit, shift: bool, undo: bool = False) -> tuple[dict[str, Any]
         raise NotApplicable("the page has no links or controls")
     # Two more than there are targets: the sequence must wrap back round to the first.
     press(visit, Keys.TAB, count + 2, shift=shift)
-    # Only the walk back waits for a trap that acts late (see keyboard()), and only on a page
-    # that can run script: nothing else moves focus without a key. The wait runs on the page's
-    # own clock: a handler the page set to fire sooner fires first, however slowly the machine
-    # runs.
+    # At the last viewport each walk waits for a trap that acts late (see keyboard()), and only
+    # on a page that can run script: nothing else moves focus without a key. The walk forward
+    # waits before its keys are undone, so that a trap it set off springs in its own log, not
+    # on the page put back for the walk back. The wait runs on the page's own clock: a handler
+    # the page set to fire sooner fires first, however slowly the machine runs.
     scripted = visit.may_run_script()
-    wait = int(SETTLE_S * 1000) if shift and scripted else 0
+    wait = int(SETTLE_S * 1000) if (shift or undo) and scripted else 0
     answer = await_js(visit, "keyboard_log", wait, undo, scripted)
     log, undone = (answer["log"], bool(answer["kept"])) if undo else (answer, False)
     if not log or not log["keys"]:
@@ -138,10 +139,10 @@ def keyboard(visit: Visit) -> list[Finding]:
     Shift+Tab goes back through the same sequence, so it is walked at one viewport, the
     profile's last (by default the narrow one, where layouts hide and move things most); at the
     others, Tab alone shows what their layout changes (whether each focused element and its
-    indicator can be seen). A trap is the page's scripts, not its layout: the walk back at the
-    last viewport waits for one that acts late (it leaves every element the walk forward left,
-    so a trap that pulls focus back a moment after it goes springs there too); elsewhere the
-    log still shows a trap that acts at once or while the walk goes on.
+    indicator can be seen). A trap is the page's scripts, not its layout: at the last viewport
+    each walk waits for one that acts late (the walk back leaves every element the walk
+    forward left, so a trap that pulls focus back a moment after it goes springs there too);
+    elsewhere the log still shows a trap that acts at once or while the walk goes on.
     """
     last = visit.cell.viewport.name == visit.profile.viewports[-1][0]
     forward, undone = _walk(visit, shift=False, undo=last)
