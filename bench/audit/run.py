@@ -572,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sample",
         type=int,
         default=40,
-        help="pages given to the slowest rows ((c) and pa11y-ci), drawn across every kind; 0: all",
+        help="pages for the sampled rows ((b1), (c), pa11y-ci), drawn across every kind; 0: all",
     )
     parser.add_argument(
         "--rows", default="a,a2,b,b1,c,e,d,d2", help="which rows, in order, e.g. a,d"
@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {"PUPPETEER_SKIP_DOWNLOAD": "true", "SE_OFFLINE": "true"}
         measured: dict[str, Row] = {}
         failed_rows: set[str] = set()
-        # The machine's speed drifts within a run (the floor has cost 0.32 to 0.58 CPU s a page
+        # The machine's speed drifts within a run (the floor has cost 0.32 to 0.64 CPU s a page
         # in runs minutes apart). So the floors are measured first and again last, and each
         # floor row is the mean of its two runs: the rows between are compared with the speed
         # on either side of them. (Two runs of every row, half the pages each, would charge the
