@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import DESKTOP
+from navigation import settled
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 from served import Served
 
 from plain_pcc.audit.browser import Session
@@ -94,9 +93,7 @@ def follow(browser: Session, element: object, key: str) -> None:
     soon as the page has it, before any navigation it starts has finished."""
     before = browser.driver.find_element(By.TAG_NAME, "html")
     press(element, key)
-    wait = WebDriverWait(browser.driver, 15)
-    wait.until(expected_conditions.staleness_of(before))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    settled(browser.driver, before)
 
 
 def test_sign_up_confirm_announce_unsubscribe_with_the_keyboard(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from navigation import settled
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
@@ -30,8 +31,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.wait import WebDriverWait
 from served import Served
 
 from plain_pcc.audit.browser import (
@@ -122,14 +121,6 @@ def press(driver: WebDriver, key: str) -> WebElement:
     """One key, to whatever has focus, as a keyboard sends it; what has focus afterwards."""
     ActionChains(driver).send_keys(key).perform()
     return driver.switch_to.active_element
-
-
-def settled(driver: WebDriver, old: WebElement) -> None:
-    """Wait until the page holding ``old`` has gone and its successor has loaded."""
-    WebDriverWait(driver, 15).until(staleness_of(old))
-    WebDriverWait(driver, 15).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
 
 
 def path_of(driver: WebDriver, base: str) -> str:
