@@ -21,6 +21,7 @@ from starlette.routing import Route
 from plain_pcc.audit.axe import AxeRunner
 from plain_pcc.audit.browser import SCRIPT_TIMEOUT_S, Session
 from plain_pcc.audit.checks import Check, Visit, all_checks, every_cell, run_js
+from plain_pcc.audit.checks import keyboard as keyboard_module
 from plain_pcc.audit.checks.keyboard import keyboard, press
 from plain_pcc.audit.checks.scripting import may_run_script
 from plain_pcc.audit.discovery import Site
@@ -91,6 +92,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "/focus-outline-removed.html": {"keyboard": {("focus-visible", "#no-outline")}},
     "/focus-obscured.html": {"keyboard": {("focus-not-obscured", "#under")}},
     "/unreachable.html": {"keyboard": {("keyboard-reachable", "#unreachable")}},
+    # With no script: a link that Tab goes past and Shift+Tab reaches is reachable.
+    "/reach-shift-tab-only.html": {},
     "/trap-tab.html": {"keyboard": {("keyboard-trap", "#trap")}},
     "/trap-delayed.html": {"keyboard": {("keyboard-trap", "#sticky")}},
     # The same trap set by a script the page no longer holds, or holds out of sight: the walk
@@ -246,17 +249,54 @@ def test_a_page_that_changed_itself_in_answer_is_loaded_again(
     assert _after(session, axe_runner, checks_site, page, checks) == [False, *loaded[1:]]
 
 
+@pytest.mark.parametrize(
+    ("page", "viewport", "walks"),
+    [
+        # No script, and Tab reaches every link: Shift+Tab could add nothing.
+        ("/clean.html", NARROW, [False]),
+        # No script, and Tab leaves a link unreached (or two): the walk back is walked.
+        ("/reach-shift-tab-only.html", NARROW, [False, True]),
+        ("/unreachable.html", NARROW, [False, True]),
+        # A page with script always gets the walk back, at the last viewport only.
+        ("/trap-shift.html", NARROW, [False, True]),
+        ("/trap-shift.html", DESKTOP, [False]),
+    ],
+)
+def test_the_walk_back_is_walked_where_it_can_change_the_answer(
+    page: str,
+    viewport: Viewport,
+    walks: list[bool],
+    session: Session,
+    checks_site: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    taken: list[bool] = []
+    walk = keyboard_module._walk
+
+    def recorded(visit: Visit, shift: bool, undo: bool = False) -> tuple[dict[str, Any], bool]:
+        taken.append(shift)
+        return walk(visit, shift, undo)
+
+    monkeypatch.setattr(keyboard_module, "_walk", recorded)
+    session.reset(viewport, None)
+    session.driver.get(checks_site + page)
+    cell = Cell(page, "", (), viewport)
+    visit = Visit(session, cell, checks_site + page, Site.parse(checks_site), Profile())
+    keyboard(visit)
+    assert taken == walks
+
+
 @pytest.mark.parametrize(("answer", "same_document"), [("", True), (FOCUS_ANSWERED, False)])
 def test_the_keyboard_walk_back_starts_on_the_page_as_loaded(
     answer: str, same_document: bool, session: Session, checks_site: str
 ) -> None:
     """At the last viewport the walk forward is undone before the walk back (in the same
     document), or the page is loaded again when it changed itself in answer to the keys; the
-    walks find nothing on a clean page either way."""
-    url = checks_site + "/clean.html"
+    walks find nothing either way on a page that needs the walk back to pass."""
+    url = checks_site + "/reach-shift-tab-only.html"
     session.reset(NARROW, None)
     session.driver.get(url)
-    cell = Cell("/clean.html", "", (), NARROW)
+    cell = Cell("/reach-shift-tab-only.html", "", (), NARROW)
     visit = Visit(session, cell, url, Site.parse(checks_site), Profile())
     session.driver.execute_script("window.__sameDocument = true;" + answer)
     assert keyboard(visit) == []

@@ -143,10 +143,18 @@ def keyboard(visit: Visit) -> list[Finding]:
     each walk waits for one that acts late (the walk back leaves every element the walk
     forward left, so a trap that pulls focus back a moment after it goes springs there too);
     elsewhere the log still shows a trap that acts at once or while the walk goes on.
+
+    On a page that cannot run script nothing but the browser moves focus: no trap can hold
+    it, and Shift+Tab goes back through the very sequence Tab went through. There the walk back
+    could only reach what the walk forward did not, so it is walked only if the walk forward
+    left something unreached.
     """
     last = visit.cell.viewport.name == visit.profile.viewports[-1][0]
-    forward, undone = _walk(visit, shift=False, undo=last)
-    if last:
+    scripted = visit.may_run_script()
+    forward, undone = _walk(visit, shift=False, undo=last and scripted)
+    if last and (scripted or _unreached(forward["targets"], forward["focused"])):
+        if not scripted:
+            undone = keys_undone(visit)
         if not undone:
             # The walk back begins where a page just loaded begins, whatever the walk forward
             # left behind: put back as it was before that walk, or else loaded again.
@@ -184,13 +192,10 @@ def keyboard(visit: Visit) -> list[Finding]:
     found += _confirmed(visit, _traps(forward, "Tab"), shift=False) or _confirmed(
         visit, _traps(backward, "Shift+Tab"), shift=True
     )
-    reached = {e["index"] for e in forward["focused"] + backward["focused"] if e["byKey"]}
-    trapped = {f.selector for f in found if f.rule == "keyboard-trap"}
-    targets = forward["targets"]
-    # Tab reaches a radio group once, at its checked radio; the others are reached by arrows.
-    groups = {targets[i]["group"] for i in reached if i < len(targets) and targets[i]["group"]}
-    for index, target in enumerate(targets):
-        if index not in reached and not trapped and target["group"] not in groups:
+    if not any(f.rule == "keyboard-trap" for f in found):
+        targets = forward["targets"]
+        for index in _unreached(targets, forward["focused"] + backward["focused"]):
+            target = targets[index]
             found.append(
                 finding(
                     "keyboard-reachable",
@@ -200,6 +205,18 @@ def keyboard(visit: Visit) -> list[Finding]:
                 )
             )
     return found
+
+
+def _unreached(targets: list[dict[str, Any]], focused: list[dict[str, Any]]) -> list[int]:
+    """The targets that no key press in these logs reached."""
+    reached = {e["index"] for e in focused if e["byKey"]}
+    # Tab reaches a radio group once, at its checked radio; the others are reached by arrows.
+    groups = {targets[i]["group"] for i in reached if i < len(targets) and targets[i]["group"]}
+    return [
+        index
+        for index, target in enumerate(targets)
+        if index not in reached and target["group"] not in groups
+    ]
 
 
 def _traps(log: dict[str, Any], key: str) -> list[Finding]:
