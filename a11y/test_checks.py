@@ -270,6 +270,8 @@ def test_the_walk_back_is_walked_where_it_can_change_the_answer(
     checks_site: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Which walks the keyboard check makes (False forward, True back): the walk back only at
+    the last viewport, and on a page served with no script only where Tab left a target."""
     taken: list[bool] = []
     walk = keyboard_module._walk
 
