@@ -160,6 +160,21 @@ def test_a_trap_is_caught_at_a_viewport_that_walks_forward_only(
     assert found(result, "keyboard") == expected.get(page, EXPECTED[page]["keyboard"])
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW])
+def test_a_link_only_shift_tab_reaches_is_reachable_at_every_viewport(
+    viewport: Viewport, session: Session, axe_runner: AxeRunner, checks_site: str
+) -> None:
+    """Reach is judged from both walks wherever Tab left something, not only where traps are
+    looked for: a link Shift+Tab reaches is no finding at either viewport, and a link no key
+    reaches is one at both."""
+    for page, expected in (
+        ("/reach-shift-tab-only.html", set()),
+        ("/unreachable.html", {("keyboard-reachable", "#unreachable")}),
+    ):
+        result = audit_page(session, axe_runner, checks_site, page, {"keyboard"}, viewport)
+        assert found(result, "keyboard") == expected, page
+
+
 # Around a check that changes the page: one that marks the document as loaded (and may give
 # the page a script that answers the check by changing itself), one that reads it after.
 SPACING_ANSWERED = (
@@ -257,6 +272,9 @@ def test_a_page_that_changed_itself_in_answer_is_loaded_again(
         # No script, and Tab leaves a link unreached (or two): the walk back is walked.
         ("/reach-shift-tab-only.html", NARROW, [False, True]),
         ("/unreachable.html", NARROW, [False, True]),
+        # So too away from the last viewport, where the walk back otherwise never runs.
+        ("/reach-shift-tab-only.html", DESKTOP, [False, True]),
+        ("/unreachable.html", DESKTOP, [False, True]),
         # A page with script always gets the walk back, at the last viewport only.
         ("/trap-shift.html", NARROW, [False, True]),
         ("/trap-shift.html", DESKTOP, [False]),

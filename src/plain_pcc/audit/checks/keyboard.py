@@ -136,24 +136,27 @@ def _walk(visit: Visit, shift: bool, undo: bool = False) -> tuple[dict[str, Any]
 def keyboard(visit: Visit) -> list[Finding]:
     """Tab through the page, then Shift+Tab back: indicators, obscured focus, reach, traps.
 
-    Shift+Tab goes back through the same sequence, so it is walked at one viewport, the
-    profile's last (by default the narrow one, where layouts hide and move things most); at the
-    others, Tab alone shows what their layout changes (whether each focused element and its
-    indicator can be seen). A trap is the page's scripts, not its layout: at the last viewport
-    each walk waits for one that acts late (the walk back leaves every element the walk
-    forward left, so a trap that pulls focus back a moment after it goes springs there too);
-    elsewhere the log still shows a trap that acts at once or while the walk goes on.
+    Shift+Tab goes back through the same sequence, so to look for traps it is walked at one
+    viewport, the profile's last (by default the narrow one, where layouts hide and move things
+    most); at the others, Tab alone shows what their layout changes (whether each focused
+    element and its indicator can be seen). A trap is the page's scripts, not its layout: at
+    the last viewport each walk waits for one that acts late (the walk back leaves every
+    element the walk forward left, so a trap that pulls focus back a moment after it goes
+    springs there too); elsewhere the log still shows a trap that acts at once or while the
+    walk goes on.
 
-    On a page that cannot run script nothing but the browser moves focus: no trap can hold
-    it, and Shift+Tab goes back through the very sequence Tab went through. There the walk back
-    could only reach what the walk forward did not, so it is walked only if the walk forward
-    left something unreached.
+    Wherever the walk forward left something unreached, at any viewport, Shift+Tab is walked
+    too: a control that only Shift+Tab reaches is still reached by keyboard. On a page that
+    cannot run script nothing but the browser moves focus: no trap can hold it, and Shift+Tab
+    goes back through the very sequence Tab went through, so there the walk back is walked only
+    then, even at the last viewport.
     """
     last = visit.cell.viewport.name == visit.profile.viewports[-1][0]
     scripted = visit.may_run_script()
-    forward, undone = _walk(visit, shift=False, undo=last and scripted)
-    if last and (scripted or _unreached(forward["targets"], forward["focused"])):
-        if not scripted:
+    trap_walk = last and scripted
+    forward, undone = _walk(visit, shift=False, undo=trap_walk)
+    if trap_walk or _unreached(forward["targets"], forward["focused"]):
+        if not trap_walk:
             undone = keys_undone(visit)
         if not undone:
             # The walk back begins where a page just loaded begins, whatever the walk forward
