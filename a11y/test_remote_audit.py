@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from seleniumgrid import Grid
 
+from plain_pcc.audit.browser import WITHOUT_SOCKET
 from plain_pcc.audit.cli import main as audit
 from plain_pcc.audit.localsite import LiveServer, plain_pcc_app
 
@@ -139,6 +140,8 @@ def test_the_grid_finds_what_the_local_browsers_find_on_both_nodes(
         code, remote = run_audit(tmp_path / "grid", "--base-url", site, "--remote", grid.url)
         nodes = grid.node_urls()
         assert len(remote["sessions"]) == 2
+        # Each session reached its browser's DevTools over the socket the Grid advertises.
+        assert not [s for s in remote["sessions"] + local["sessions"] if WITHOUT_SOCKET in s]
         assert {node_of(w["where"], nodes) for w in remote["where"]} == set(nodes)
     assert (code, remote["status"]) == (local_code, local["status"])
     assert remote["cells"] == local["cells"] == remote["cells_audited"]

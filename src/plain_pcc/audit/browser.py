@@ -18,12 +18,17 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from .devtools import DevTools, DevToolsError, endpoint
 from .matrix import Viewport
 from .profile import MediaCondition
 
 CHROMIUM = "/usr/bin/chromium"
 # How long a script of the audit's may run in a page before it is stopped.
 SCRIPT_TIMEOUT_S = 60
+# How long a DevTools command's answer is waited for: longer than any script may run.
+DEVTOOLS_TIMEOUT_S = SCRIPT_TIMEOUT_S + 30
+# What a session says where it runs when it has no DevTools socket of its own.
+WITHOUT_SOCKET = "DevTools commands through WebDriver"
 # Debian's build of Chromium's headless shell (package chromium-headless-shell): the same
 # Blink and V8 as the browser, without the browser's windows, address bar and background
 # services, which a headless run pays for on every navigation: this site's whole matrix took 15
@@ -165,6 +170,10 @@ class Session:
     driver: WebDriver
     where: str
     number: int
+    # The session's own socket to the browser's DevTools (``devtools``); None where none could
+    # be opened (a Grid that advertises an address this machine cannot reach), and then the
+    # commands go through WebDriver, as the same commands, only slower.
+    devtools: DevTools | None = field(default=None, repr=False)
     # What the DevTools protocol was last told. Each setting stays with the tab across
     # navigations, so it is sent only when it changes: through a Grid every command is two
     # more hops. Each cell still reads back what matters from the page before judging.
@@ -223,6 +232,9 @@ class Session:
     def _prepare(self) -> None:
         self.driver.set_page_load_timeout(30)
         self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
+        self.devtools = self._connect()
+        if self.devtools is None:
+            self.where += f" ({WITHOUT_SOCKET})"
         # The audit's own scripts and styles must run whatever the page's CSP says; set before
         # any page loads, and each injection is still checked for effect.
         self.cdp("Page.enable", {})
@@ -236,7 +248,23 @@ class Session:
     def version(self) -> str:
         return str(self.driver.capabilities.get("browserVersion", "unknown"))
 
+    def _connect(self) -> DevTools | None:
+        """The DevTools socket, attached to this session's tab; None if there is none to open.
+        Every setting made over it (the CSP bypass, axe's preload, the emulations) lasts as
+        long as it does, so it is opened before any is made."""
+        try:
+            url = endpoint(self.driver.capabilities)
+            if not url:
+                return None
+            return DevTools.connect(url, self.driver.current_window_handle, DEVTOOLS_TIMEOUT_S)
+        except (OSError, ValueError, KeyError, DevToolsError):
+            return None
+
     def cdp(self, command: str, params: dict[str, Any]) -> Any:
+        """A DevTools command to this session's tab: over the session's own socket, else
+        through WebDriver."""
+        if self.devtools is not None:
+            return self.devtools.send(command, params)
         return self.driver.execute_cdp_cmd(command, params)
 
     def evaluate(self, source: str, *args: Any, awaited: bool = False) -> Any:
@@ -286,6 +314,8 @@ class Session:
         return True
 
     def quit(self) -> None:
+        if self.devtools is not None:
+            self.devtools.close()
         with contextlib.suppress(Exception):
             self.driver.quit()
 

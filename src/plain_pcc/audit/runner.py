@@ -152,7 +152,7 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
     axe = Outcome("axe", findings=setup)
     t = time.perf_counter()
     try:
-        results = ctx.axe.run(session.driver)
+        results = ctx.axe.run(session.driver, session.evaluate)
     except AxeError:
         raise
     except Exception as exc:

@@ -38,7 +38,7 @@ def _wait(visit: Visit) -> WebDriverWait[Any]:
 def follow(visit: Visit, action: Any, what: str) -> tuple[str, str]:
     """Do something that loads a new page (a click, a submission) and wait for it to load; the
     paths of the page left and of the page reached."""
-    left = visit.driver.execute_script("window.__a11yAuditLeaving = true; return location.href")
+    left = visit.session.evaluate("window.__a11yAuditLeaving = true; return location.href")
     try:
         action()
     except WebDriverException as exc:
@@ -47,8 +47,10 @@ def follow(visit: Visit, action: Any, what: str) -> tuple[str, str]:
         if "does not belong to the document" not in str(exc) and "stale" not in str(exc):
             raise
     try:
+        # While the new page commits, a script may find no document to run in: an error
+        # (a WebDriverException), which the wait passes over.
         reached = _wait(visit).until(
-            lambda d: d.execute_script(
+            lambda d: visit.session.evaluate(
                 "return !window.__a11yAuditLeaving && document.readyState === 'complete'"
                 " && location.href"
             )
@@ -163,7 +165,7 @@ def _current(visit: Visit, pref: Preference) -> str | None:
 
 
 def _measure(visit: Visit, pref: Preference) -> Any:
-    return visit.driver.execute_script(f"return ({pref.measure.expression()})")
+    return visit.session.evaluate(f"return ({pref.measure.expression()})")
 
 
 # A preference's control for a value: the element, what it is, and its form's submit button.
@@ -372,7 +374,7 @@ def form_states(visit: Visit) -> list[Finding]:
                         f"{state.name}: the answer has no {state.expect!r}",
                     )
                 )
-            results = visit.axe.run(visit.driver)
+            results = visit.axe.run(visit.driver, visit.session.evaluate)
             found += from_axe(results["violations"])
             found += from_axe(results["incomplete"], review=True)
     return found

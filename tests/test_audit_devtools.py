@@ -1,0 +1,56 @@
+"""Where a session's DevTools socket is found. The socket itself carries commands to a real
+Chromium, locally and through a Grid, in the audit's browser tests (a11y/test_devtools.py,
+a11y/test_remote_audit.py)."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from plain_pcc.audit import devtools
+from plain_pcc.audit.localsite import LiveServer
+
+BROWSER = "ws://127.0.0.1:9222/devtools/browser/4e1c"
+
+
+def test_a_grid_session_uses_the_socket_the_grid_advertises() -> None:
+    capabilities = {
+        "se:cdp": "ws://127.0.0.1:4444/session/abc/se/cdp",
+        # The node's own address is the node's, not one this machine may reach.
+        "goog:chromeOptions": {"debuggerAddress": "10.0.0.2:9222"},
+    }
+    assert devtools.endpoint(capabilities) == "ws://127.0.0.1:4444/session/abc/se/cdp"
+
+
+def test_a_local_session_asks_its_browser_for_the_socket() -> None:
+    app = Starlette(
+        routes=[
+            Route(
+                "/json/version",
+                lambda request: JSONResponse(
+                    {"Browser": "HeadlessChrome/156", "webSocketDebuggerUrl": BROWSER}
+                ),
+            )
+        ]
+    )
+    with LiveServer(lambda base_url: app) as server:
+        address = server.base_url.removeprefix("http://")
+        capabilities = {"goog:chromeOptions": {"debuggerAddress": address}}
+        assert devtools.endpoint(capabilities) == BROWSER
+
+
+@pytest.mark.parametrize("capabilities", [{}, {"goog:chromeOptions": {}}, {"se:cdp": None}])
+def test_a_session_that_names_no_socket_has_none(capabilities: dict[str, object]) -> None:
+    assert devtools.endpoint(capabilities) == ""
+
+
+def test_a_browser_that_does_not_answer_is_an_error_not_a_socket() -> None:
+    with pytest.raises(OSError, match="refused"):
+        devtools.endpoint({"goog:chromeOptions": {"debuggerAddress": "127.0.0.1:9"}})
+
+
+def test_no_socket_where_none_listens() -> None:
+    with pytest.raises(devtools.DevToolsError, match="no DevTools socket at ws://127.0.0.1:9/"):
+        devtools.DevTools.connect("ws://127.0.0.1:9/devtools/browser/x", "tab", timeout=5)
