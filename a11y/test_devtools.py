@@ -97,7 +97,7 @@ def test_without_a_socket_the_same_commands_go_through_webdriver(
     session = Session.local(8)
     try:
         assert session.devtools is None
-        assert session.where == f"local ({browser.WITHOUT_SOCKET})"
+        assert session.where == f"local; {browser.WITHOUT_SOCKET}"
         sent = through_webdriver(session)
         assert visitor(session, checks_site) == [320, True, "colour_scheme=dark", "number"]
         assert "Runtime.evaluate" in sent

@@ -234,7 +234,7 @@ class Session:
         self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
         self.devtools = self._connect()
         if self.devtools is None:
-            self.where += f" ({WITHOUT_SOCKET})"
+            self.where += f"; {WITHOUT_SOCKET}"
         # The audit's own scripts and styles must run whatever the page's CSP says; set before
         # any page loads, and each injection is still checked for effect.
         self.cdp("Page.enable", {})
