@@ -118,8 +118,9 @@ class AxeRunner:
         """The pinned axe in the current document and in every frame within it: axe in the top
         document judges a frame only through an axe in that frame (axe-selenium-python's own
         injection reaches the top document alone). ``evaluate`` runs a script in the top
-        document by a cheaper way than WebDriver's (``Session.evaluate``)."""
-        version, frames = (evaluate if evaluate and depth == 0 else driver.execute_script)(_ARM)
+        document by a cheaper way than WebDriver's (``Session.evaluate``); the frames, which it
+        cannot reach, are armed through WebDriver."""
+        version, frames = (evaluate or driver.execute_script)(_ARM)
         if version != VERSION:
             driver.execute_script(self.source)
         if not frames or depth >= MAX_FRAME_DEPTH:
