@@ -1,16 +1,25 @@
 """A session's own DevTools socket, in a real Chromium: the commands go over it, not through
 WebDriver, and do what they did through WebDriver; a refused command is an error that names
 it; a session that cannot open the socket says so and sends the same commands through
-WebDriver."""
+WebDriver. A click made through the socket is the click WebDriver makes, and is refused where
+WebDriver refuses one."""
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from conftest import DESKTOP, NARROW
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    NoSuchElementException,
+    WebDriverException,
+)
+from selenium.webdriver.common.by import By
 
 from plain_pcc.audit import browser, devtools
 from plain_pcc.audit.browser import Session
@@ -104,3 +113,95 @@ def test_without_a_socket_the_same_commands_go_through_webdriver(
         assert "Emulation.setEmulatedMedia" in sent
     finally:
         session.quit()
+
+
+# A button below the fold that logs the mouse events it receives, and a form with a radio.
+CLICKED = """data:text/html,<!doctype html><html lang="en"><title>Clicks</title>
+<p style="height: 3000px">Far above the button.</p>
+<button id="far">Far down</button>
+<script>
+window.log = [];
+for (const type of ['mousedown', 'mouseup', 'click']) {
+  document.getElementById('far').addEventListener(type, (e) => window.log.push(
+    [e.type, e.isTrusted, e.button, e.detail, e.target.id]));
+}
+</script>"""
+FAR = "return document.getElementById('far');"
+SEEN = """
+const box = document.getElementById('far').getBoundingClientRect();
+return [box.top >= 0 && box.bottom <= innerHeight, window.log];
+"""
+
+
+def test_a_click_is_the_one_webdriver_makes(session: Session) -> None:
+    """The same trusted mouse events, at an element scrolled into view first."""
+    session.reset(DESKTOP, None)
+    session.driver.get(CLICKED)
+    session.driver.find_element(By.ID, "far").click()
+    by_webdriver = session.evaluate(SEEN)
+    session.driver.get(CLICKED)
+    assert session.evaluate(SEEN) == [False, []]
+    session.click(FAR)
+    assert session.evaluate(SEEN) == by_webdriver
+    events = [[kind, True, 0, 1, "far"] for kind in ("mousedown", "mouseup", "click")]
+    assert by_webdriver == [True, events]
+
+
+def test_with_script_off_a_click_chooses_a_radio_and_submits_its_form(
+    session: Session, checks_site: str
+) -> None:
+    page = (
+        'data:text/html,<!doctype html><html lang="en"><title>A form</title>'
+        f'<form action="{checks_site}/clean.html">'
+        '<input type="radio" name="choice" value="a" id="a" checked><label for="a">A</label>'
+        '<input type="radio" name="choice" value="b" id="b"><label for="b">B</label>'
+        "<button>Choose</button></form>"
+    )
+    session.reset(DESKTOP, None, javascript=False)
+    try:
+        session.driver.get(page)
+        session.click("return document.getElementById('b');")
+        assert session.evaluate("return document.getElementById('b').checked") is True
+        session.click("return document.querySelector('button');")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(WebDriverException):
+                if session.evaluate("return location.search") == "?choice=b":
+                    break
+            time.sleep(0.01)
+        assert session.evaluate("return [location.pathname, location.search]") == [
+            "/clean.html",
+            "?choice=b",
+        ]
+    finally:
+        session.reset(DESKTOP, None, javascript=True)
+
+
+COVERED = """data:text/html,<!doctype html><html lang="en"><title>Covered</title>
+<button id="under">Under</button><button id="gone" style="display: none">Gone</button>
+<div id="cover" style="position: fixed; inset: 0; background: white"></div>
+<script>
+window.log = [];
+document.getElementById('under').addEventListener('click', () => window.log.push('click'));
+</script>"""
+
+
+def test_an_element_that_cannot_be_clicked_is_refused_as_webdriver_refuses_it(
+    session: Session,
+) -> None:
+    session.reset(DESKTOP, None)
+    session.driver.get(COVERED)
+    with pytest.raises(
+        ElementClickInterceptedException,
+        match=r'<button> is covered at \(\d+, \d+\) by <div id="cover"',
+    ):
+        session.click("return document.getElementById('under');")
+    with pytest.raises(ElementClickInterceptedException):
+        session.driver.find_element(By.ID, "under").click()
+    with pytest.raises(ElementNotInteractableException, match="<button> has no box in view"):
+        session.click("return document.getElementById('gone');")
+    with pytest.raises(ElementNotInteractableException):
+        session.driver.find_element(By.ID, "gone").click()
+    with pytest.raises(NoSuchElementException):
+        session.click("return document.getElementById('nowhere');")
+    assert session.evaluate("return window.log") == []

@@ -13,7 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from selenium import webdriver
-from selenium.common.exceptions import JavascriptException, WebDriverException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    JavascriptException,
+    NoSuchElementException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -306,6 +312,41 @@ class Session:
             )
         return answer["result"].get("value")
 
+    def click(self, locate: str, *args: Any) -> None:
+        """A click on the element the script ``locate`` returns (run as ``evaluate`` runs one),
+        made as WebDriver's element click makes it: the element scrolled into view, the mouse
+        moved to the centre of its first box within the viewport, pressed and released there,
+        through the browser's own input pipeline (the DevTools protocol's Input domain, which
+        chromedriver drives for its clicks), each event acknowledged by the page before the
+        next. WebDriver's errors, when the element is missing, has no box in view, or is
+        covered there by another element. One script and three input events over the
+        session's socket cost 9 to 11 ms of CPU time in every process, WebDriver's click on
+        the same radio button 83 to 91 ms (measured in a slow spell): this site's matrix
+        makes about 120 clicks."""
+        answer = self.evaluate(
+            "const element = (function () {\n"
+            + locate
+            + "\n}).apply(null, arguments);\n"
+            + _CLICK_POINT,
+            *args,
+        )
+        if answer.get("missing"):
+            raise NoSuchElementException("no element to click")
+        if answer.get("hidden"):
+            raise ElementNotInteractableException(f"{answer['what']} has no box in view to click")
+        if answer.get("covered"):
+            raise ElementClickInterceptedException(
+                f"{answer['what']} is covered at ({answer['x']}, {answer['y']}) by "
+                f"{answer['covered']}"
+            )
+        point = {"x": answer["x"], "y": answer["y"]}
+        self.cdp("Input.dispatchMouseEvent", {"type": "mouseMoved", **point})
+        for kind, buttons in (("mousePressed", 1), ("mouseReleased", 0)):
+            self.cdp(
+                "Input.dispatchMouseEvent",
+                {"type": kind, **point, "button": "left", "buttons": buttons, "clickCount": 1},
+            )
+
     def alive(self) -> bool:
         try:
             self.driver.execute_script("return 1")
@@ -385,3 +426,29 @@ class Session:
         """A media query for each emulated feature: each must match in the page, as proof
         that the emulation took."""
         return [f"({n}: {v})" for n, v in self._media]
+
+
+# WebDriver's element click, up to the mouse (its "scrolls into view", "in-view centre point"
+# and "obscured"): the element at the end of the viewport's scroll if it is out of it, the
+# centre of its first box clipped to the viewport, and the element drawn on top there, which
+# must be the element or inside it.
+_CLICK_POINT = """
+if (!element) return { missing: true };
+const what = '<' + element.localName + '>';
+element.scrollIntoView({ block: 'end', inline: 'nearest', behavior: 'instant' });
+const box = element.getClientRects()[0];
+if (!box) return { hidden: true, what };
+const left = Math.max(0, Math.min(box.left, box.right));
+const right = Math.min(innerWidth, Math.max(box.left, box.right));
+const top = Math.max(0, Math.min(box.top, box.bottom));
+const bottom = Math.min(innerHeight, Math.max(box.top, box.bottom));
+if (right <= left || bottom <= top) return { hidden: true, what };
+const x = Math.floor((left + right) / 2);
+const y = Math.floor((top + bottom) / 2);
+const hit = document.elementFromPoint(x, y);
+if (!hit || !element.contains(hit)) {
+  const cover = hit ? hit.outerHTML.split('>')[0].slice(0, 120) + '>' : 'nothing';
+  return { covered: cover, what, x, y };
+}
+return { x, y };
+"""

@@ -110,9 +110,14 @@ def counterpart(page: str, here: Mode, there: Mode) -> str:
     return rest if there.prefix == "/" else there.prefix.rstrip("/") + rest
 
 
-def _h1(visit: Visit) -> str | None:
-    headings = visit.driver.find_elements(By.TAG_NAME, "h1")
-    return headings[0].text.strip() if headings else None
+# The page's first h1, as its text is drawn.
+_H1 = "const h1 = document.querySelector('h1'); return h1 ? h1.innerText.trim() : null;"
+# The first element an XPath expression finds, as WebDriver's find by XPath finds it.
+_BY_XPATH = """
+return document.evaluate(arguments[0], document, null, XPathResult.FIRST_ORDERED_NODE_TYPE,
+                         null).singleNodeValue;
+"""
+_BY_SELECTOR = "return document.querySelector(arguments[0]);"
 
 
 def mode_switch(visit: Visit) -> list[Finding]:
@@ -124,31 +129,30 @@ def mode_switch(visit: Visit) -> list[Finding]:
         raise NotApplicable(f"the profile names no switch link for the {here.name} mode")
     there = _other(profile.modes, here)
     text = here.switch
-    links = visit.driver.find_elements(By.XPATH, f'//a[normalize-space()="{text}"]')
-    if not links:
+    xpath = f'//a[normalize-space()="{text}"]'
+    link = run_js(visit, "switch_link", xpath)
+    if not link:
         return [finding("mode-switch", "body", f'no link "{text}" on the page')]
     probe = page in profile.not_found
     # A 404 page stands at any address, so its switch may lead to the other mode's home.
     allowed = {counterpart(page, here, there)}
     if probe:
         allowed.add(there.prefix)
-    link = links[0]
-    element = run_js(visit, "element", link)
-    at, snippet = element["selector"], element["snippet"]
-    heading = _h1(visit)
-    href = _path(link.get_attribute("href") or "")
+    at, snippet, heading = link["selector"], link["snippet"], visit.session.evaluate(_H1)
+    href = _path(link["href"])
     wanted = " or ".join(sorted(allowed))
     if href not in allowed:
         return [finding("mode-switch", at, f'"{text}" points to {href}, not {wanted}', snippet)]
-    _, landed = follow(visit, link.click, f'following "{text}"')
+    _, landed = follow(visit, lambda: visit.session.click(_BY_XPATH, xpath), f'following "{text}"')
     if landed not in allowed:
         return [finding("mode-switch", at, f'"{text}" landed on {landed}, not {wanted}', snippet)]
-    if not probe and _h1(visit) != heading:
+    reached = visit.session.evaluate(_H1)
+    if not probe and reached != heading:
         return [
             finding(
                 "mode-switch",
                 at,
-                f'"{text}" landed on a page headed {_h1(visit)!r}, not {heading!r}',
+                f'"{text}" landed on a page headed {reached!r}, not {heading!r}',
                 snippet,
             )
         ]
@@ -168,34 +172,42 @@ def _measure(visit: Visit, pref: Preference) -> Any:
     return visit.session.evaluate(f"return ({pref.measure.expression()})")
 
 
-# A preference's control for a value: the element, what it is, and its form's submit button.
+# A preference's control for a value: what it is, whether its form has a submit button, and
+# where the page is.
 _CONTROL = """
 const [selector, submit] = arguments;
 const control = document.querySelector(selector);
-if (!control) return null;
-return [control, control.localName, String(control.type || '').toLowerCase(),
-        document.querySelector(submit)];
+return [control && control.localName, control && String(control.type || '').toLowerCase(),
+        !!document.querySelector(submit), location.href];
 """
 
 
 def choose(visit: Visit, pref: Preference, value: str) -> tuple[str, str]:
-    """Use the site's own control, as a visitor does: a button, or a radio and its form. The
-    paths of the page left and of the page reached."""
-    submit_selector = (
+    """Use the site's own control, as a visitor does: a button, or a radio and its form, each
+    clicked as WebDriver clicks (``Session.click``). The paths of the page left and of the
+    page reached."""
+    control = pref.control_selector(value)
+    submit = (
         f'{pref.form} button:not([type="button"]):not([name="{pref.field}"]), '
         f'{pref.form} input[type="submit"]'
     )
-    found = visit.driver.execute_script(_CONTROL, pref.control_selector(value), submit_selector)
-    if not found:
-        here = _path(visit.driver.current_url)
-        raise NoPage(f"no control {pref.control_selector(value)!r} on {here}")
-    control, tag, kind, submit = found
+    tag, kind, has_submit, here = visit.session.evaluate(_CONTROL, control, submit)
+    if tag is None:
+        raise NoPage(f"no control {control!r} on {_path(here)}")
     if tag == "button" or kind in ("submit", "image"):
-        return follow(visit, control.click, f"pressing {pref.name} {value!r}")
-    control.click()
-    if submit is None:
+        return follow(
+            visit,
+            lambda: visit.session.click(_BY_SELECTOR, control),
+            f"pressing {pref.name} {value!r}",
+        )
+    visit.session.click(_BY_SELECTOR, control)
+    if not has_submit:
         raise NoPage(f"the {pref.name} form {pref.form!r} has no submit button")
-    return follow(visit, submit.click, f"submitting {pref.name} {value!r}")
+    return follow(
+        visit,
+        lambda: visit.session.click(_BY_SELECTOR, submit),
+        f"submitting {pref.name} {value!r}",
+    )
 
 
 def _returns_to(visit: Visit) -> set[str]:
@@ -295,7 +307,9 @@ def _one_preference(
     found += marked(last, "after a reload")
     elsewhere = _link_elsewhere(visit)
     if elsewhere is not None:
-        _, there = follow(visit, elsewhere.click, "following a link")
+        _, there = follow(
+            visit, lambda: visit.session.click(_NTH_LINK, elsewhere), "following a link"
+        )
         found += marked(last, f"on the next page, {there}")
         allowed = allowed | {there}
     problem = press(pref.default)
@@ -319,17 +333,21 @@ def _number(value: Any) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def _link_elsewhere(visit: Visit) -> Any:
-    """A same-site link to another page of the same mode, as a visitor would follow."""
-    here = _path(visit.driver.current_url)
+# The link at a place among the page's links, counted as ``js/links.js`` counts them.
+_NTH_LINK = "return document.querySelectorAll('a[href]')[arguments[0]];"
+
+
+def _link_elsewhere(visit: Visit) -> int | None:
+    """A same-site link to another page of the same mode, as a visitor would follow: its
+    place among the page's links."""
+    links, here = run_js(visit, "links")
     origin = visit.site.origin
-    for link in visit.driver.find_elements(By.CSS_SELECTOR, "nav a[href], a[href]"):
-        href = link.get_attribute("href") or ""
+    for index, (href, drawn) in enumerate(links):
         if not href.startswith(origin) or "#" in href:
             continue
         path = _path(href)
-        if path != here and visit.profile.mode_of(path) == visit.cell.mode and link.is_displayed():
-            return link
+        if path != _path(here) and visit.profile.mode_of(path) == visit.cell.mode and drawn:
+            return index
     return None
 
 

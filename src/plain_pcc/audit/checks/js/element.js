@@ -1,1 +1,0 @@
-return { selector: cssPath(arguments[0]), snippet: snippet(arguments[0]) };
