@@ -56,7 +56,13 @@ class DevTools:
         """Attached to the tab ``target`` (WebDriver's window handle is its target id);
         ``timeout`` bounds every wait for an answer."""
         try:
-            socket = websocket.create_connection(url, timeout=timeout, suppress_origin=True)
+            # websocket-client checks each text frame's UTF-8 in Python: 52 ms of CPU for a
+            # 50 KB answer (a keyboard walk's log, a page's source), against 0.9 ms without.
+            # Its decoding of the frame into text checks it again, in C: a bad byte still
+            # fails the command.
+            socket = websocket.create_connection(
+                url, timeout=timeout, suppress_origin=True, skip_utf8_validation=True
+            )
         except (OSError, websocket.WebSocketException) as exc:
             raise DevToolsError(f"no DevTools socket at {url}: {exc}") from exc
         devtools = cls(socket)
