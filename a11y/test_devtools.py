@@ -117,6 +117,7 @@ def test_without_a_socket_the_same_commands_go_through_webdriver(
 
 # A button below the fold that logs the mouse events it receives, and a form with a radio.
 CLICKED = """data:text/html,<!doctype html><html lang="en"><title>Clicks</title>
+<p style="height: 800px">Above.</p><button id="near">Near</button>
 <p style="height: 3000px">Far above the button.</p>
 <button id="far">Far down</button>
 <script>
@@ -145,6 +146,11 @@ def test_a_click_is_the_one_webdriver_makes(session: Session) -> None:
     assert session.evaluate(SEEN) == by_webdriver
     events = [[kind, True, 0, 1, "far"] for kind in ("mousedown", "mouseup", "click")]
     assert by_webdriver == [True, events]
+    # An element already in view is clicked where it is: the page does not move.
+    session.driver.get(CLICKED)
+    session.evaluate("scrollTo(0, 500)")
+    session.click("return document.getElementById('near');")
+    assert session.evaluate("return [scrollY, document.activeElement.id]") == [500, "near"]
 
 
 def test_with_script_off_a_click_chooses_a_radio_and_submits_its_form(

@@ -428,23 +428,30 @@ class Session:
         return [f"({n}: {v})" for n, v in self._media]
 
 
-# WebDriver's element click, up to the mouse (its "scrolls into view", "in-view centre point"
-# and "obscured"): the element at the end of the viewport's scroll if it is out of it, the
-# centre of its first box clipped to the viewport, and the element drawn on top there, which
-# must be the element or inside it.
+# WebDriver's element click, up to the mouse: the in-view centre point (the centre of the
+# element's first box, clipped to the viewport); the element scrolled into view (block "end",
+# inline "nearest") only if it is not in view (not among the elements drawn at that point);
+# and the element drawn on top there, which must be the element or inside it ("obscured").
 _CLICK_POINT = """
 if (!element) return { missing: true };
 const what = '<' + element.localName + '>';
-element.scrollIntoView({ block: 'end', inline: 'nearest', behavior: 'instant' });
-const box = element.getClientRects()[0];
-if (!box) return { hidden: true, what };
-const left = Math.max(0, Math.min(box.left, box.right));
-const right = Math.min(innerWidth, Math.max(box.left, box.right));
-const top = Math.max(0, Math.min(box.top, box.bottom));
-const bottom = Math.min(innerHeight, Math.max(box.top, box.bottom));
-if (right <= left || bottom <= top) return { hidden: true, what };
-const x = Math.floor((left + right) / 2);
-const y = Math.floor((top + bottom) / 2);
+const centre = () => {
+  const box = element.getClientRects()[0];
+  if (!box) return null;
+  const left = Math.max(0, Math.min(box.left, box.right));
+  const right = Math.min(innerWidth, Math.max(box.left, box.right));
+  const top = Math.max(0, Math.min(box.top, box.bottom));
+  const bottom = Math.min(innerHeight, Math.max(box.top, box.bottom));
+  if (right <= left || bottom <= top) return null;
+  return [Math.floor((left + right) / 2), Math.floor((top + bottom) / 2)];
+};
+let point = centre();
+if (!point || !document.elementsFromPoint(...point).includes(element)) {
+  element.scrollIntoView({ block: 'end', inline: 'nearest', behavior: 'instant' });
+  point = centre();
+}
+if (!point) return { hidden: true, what };
+const [x, y] = point;
 const hit = document.elementFromPoint(x, y);
 if (!hit || !element.contains(hit)) {
   const cover = hit ? hit.outerHTML.split('>')[0].slice(0, 120) + '>' : 'nothing';
