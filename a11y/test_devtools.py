@@ -115,7 +115,7 @@ def test_without_a_socket_the_same_commands_go_through_webdriver(
         session.quit()
 
 
-# A button below the fold that logs the mouse events it receives, and a form with a radio.
+# A button far below the fold that logs the mouse events it receives, and one part-way down.
 CLICKED = """data:text/html,<!doctype html><html lang="en"><title>Clicks</title>
 <p style="height: 800px">Above.</p><button id="near">Near</button>
 <p style="height: 3000px">Far above the button.</p>
