@@ -314,15 +314,15 @@ class Session:
 
     def click(self, locate: str, *args: Any) -> None:
         """A click on the element the script ``locate`` returns (run as ``evaluate`` runs one),
-        made as WebDriver's element click makes it: the element scrolled into view, the mouse
-        moved to the centre of its first box within the viewport, pressed and released there,
-        through the browser's own input pipeline (the DevTools protocol's Input domain, which
-        chromedriver drives for its clicks), each event acknowledged by the page before the
-        next. WebDriver's errors, when the element is missing, has no box in view, or is
-        covered there by another element. One script and three input events over the
-        session's socket cost 9 to 11 ms of CPU time in every process, WebDriver's click on
-        the same radio button 83 to 91 ms (measured in a slow spell): this site's matrix
-        makes about 120 clicks."""
+        made as WebDriver's element click makes it: the element scrolled into view if it is
+        not in view, the mouse moved to the centre of its first box within the viewport,
+        pressed and released there, through the browser's own input pipeline (the DevTools
+        protocol's Input domain, which chromedriver drives for its clicks), each event
+        acknowledged by the page before the next. WebDriver's errors, when the element is
+        missing, has no box in view, or is covered there by another element. One script and
+        three input events over the session's socket cost 9 to 11 ms of CPU time in every
+        process, WebDriver's click on the same radio button 83 to 91 ms (measured in a slow
+        spell): this site's matrix makes about 120 clicks."""
         answer = self.evaluate(
             "const element = (function () {\n"
             + locate

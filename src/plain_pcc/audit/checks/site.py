@@ -112,11 +112,6 @@ def counterpart(page: str, here: Mode, there: Mode) -> str:
 
 # The page's first h1, as its text is drawn.
 _H1 = "const h1 = document.querySelector('h1'); return h1 ? h1.innerText.trim() : null;"
-# The first element an XPath expression finds, as WebDriver's find by XPath finds it.
-_BY_XPATH = """
-return document.evaluate(arguments[0], document, null, XPathResult.FIRST_ORDERED_NODE_TYPE,
-                         null).singleNodeValue;
-"""
 _BY_SELECTOR = "return document.querySelector(arguments[0]);"
 
 
@@ -129,8 +124,7 @@ def mode_switch(visit: Visit) -> list[Finding]:
         raise NotApplicable(f"the profile names no switch link for the {here.name} mode")
     there = _other(profile.modes, here)
     text = here.switch
-    xpath = f'//a[normalize-space()="{text}"]'
-    link = run_js(visit, "switch_link", xpath)
+    link = run_js(visit, "switch_link", f'//a[normalize-space()="{text}"]')
     if not link:
         return [finding("mode-switch", "body", f'no link "{text}" on the page')]
     probe = page in profile.not_found
@@ -143,7 +137,7 @@ def mode_switch(visit: Visit) -> list[Finding]:
     wanted = " or ".join(sorted(allowed))
     if href not in allowed:
         return [finding("mode-switch", at, f'"{text}" points to {href}, not {wanted}', snippet)]
-    _, landed = follow(visit, lambda: visit.session.click(_BY_XPATH, xpath), f'following "{text}"')
+    _, landed = follow(visit, lambda: visit.session.click(_BY_SELECTOR, at), f'following "{text}"')
     if landed not in allowed:
         return [finding("mode-switch", at, f'"{text}" landed on {landed}, not {wanted}', snippet)]
     reached = visit.session.evaluate(_H1)
