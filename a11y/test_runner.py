@@ -1,5 +1,7 @@
 """The session pool: a browser that dies mid-cell is replaced and its cell retried in another
-session; a cell that cannot be audited after two retries is named, and the run says so."""
+session; a cell that cannot be audited after two retries is named, and the run says so. A page
+left exactly as loaded serves the next cell of the same page and preferences, and is judged as
+a page loaded for that cell."""
 
 from __future__ import annotations
 
@@ -10,16 +12,30 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from conftest import found
 from fixtures.server import files_app
 
 from plain_pcc.audit import report
 from plain_pcc.audit.axe import VERSION, AxeRunner
 from plain_pcc.audit.browser import Session
+from plain_pcc.audit.checks import Check, page_kept
 from plain_pcc.audit.discovery import Site
+from plain_pcc.audit.findings import Outcome
 from plain_pcc.audit.localsite import LiveServer
-from plain_pcc.audit.matrix import Viewport, build
+from plain_pcc.audit.matrix import Cell, Viewport, build
 from plain_pcc.audit.profile import MediaCondition, Profile
-from plain_pcc.audit.runner import MAX_RETRIES, Context, Jobs, Pool, select_checks
+from plain_pcc.audit.runner import (
+    MAX_RETRIES,
+    CellResult,
+    Context,
+    Job,
+    Jobs,
+    Pool,
+    audit_cell,
+    page_key,
+    select_checks,
+    visit_order,
+)
 
 PAGES = ["/clean.html", "/reflow-wide.html", "/target-tiny.html", "/focus-obscured.html"]
 
@@ -195,10 +211,13 @@ def test_a_preloaded_session_runs_axe_without_sending_it_and_finds_the_same(
 
 
 class _SetFor:
-    """A session's viewport and media as ``Jobs.take`` asks after them."""
+    """A session's viewport, media and kept page as ``Jobs.take`` asks after them."""
 
-    def __init__(self, viewport: Viewport, media: MediaCondition | None = None) -> None:
-        self.viewport, self.media = viewport, media
+    def __init__(
+        self, viewport: Viewport, media: MediaCondition | None = None, number: int = 1
+    ) -> None:
+        self.viewport, self.media, self.number = viewport, media, number
+        self.kept: object = None
 
     def is_set_for(self, viewport: Viewport, media: MediaCondition | None) -> bool:
         return (viewport, media) == (self.viewport, self.media)
@@ -223,3 +242,135 @@ def test_a_session_takes_a_cell_it_is_already_set_for_and_every_cell_is_taken_on
     while (job := jobs.take(_SetFor(narrow))) is not None:  # type: ignore[arg-type]
         taken.append(job.cell)
     assert sorted(taken, key=cells.index) == cells
+
+
+def test_a_session_takes_the_cells_of_the_page_it_kept_and_leaves_another_sessions_page() -> None:
+    dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
+    cells = build(Profile(media=(dark,)), ["/a/", "/b/", "/c/"])  # desktop, narrow, dark each
+    desktop = cells[0].viewport
+    jobs = Jobs(cells)
+    one, two = _SetFor(desktop, number=1), _SetFor(desktop, number=2)
+    first = jobs.take(one)  # type: ignore[arg-type]
+    # Session 1 is on /a/: session 2 leaves its cells for it, set for desktop or not.
+    second = jobs.take(two)  # type: ignore[arg-type]
+    # Session 1 kept /a/ as loaded: its next cell of /a/, though not set for its viewport.
+    one.kept = page_key(cells[0])
+    third = jobs.take(one)  # type: ignore[arg-type]
+    assert first is not None
+    assert second is not None
+    assert third is not None
+    assert [first.cell, second.cell, third.cell] == [cells[0], cells[3], cells[1]]
+    assert jobs.waiting_for(cells[0]), "the dark cell of /a/ waits"
+    # A kept page with nothing left to audit on it is no reason to wait: the next cell near.
+    one.kept = page_key(cells[3])
+    two.kept = None
+    fourth = jobs.take(one)  # type: ignore[arg-type]
+    assert fourth is not None
+    assert fourth.cell == cells[4], "/b/ narrow, the kept page's own"
+    # Only another session's page left near: taken all the same.
+    rest = Jobs([cells[2]])
+    rest.take(_SetFor(desktop, number=3))  # session 3 is on /a/ now
+    rest.put(Job(cells[1]))
+    taken = rest.take(two)  # type: ignore[arg-type]
+    assert taken is not None
+    assert taken.cell == cells[1]
+
+
+def test_the_cells_of_one_page_and_preferences_come_together_those_that_keep_it_first() -> None:
+    dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
+    profile = Profile(media=(dark,))
+    cells = build(profile, ["/a/", "/b/"])
+    # A check that goes to other pages, in the desktop viewport's default cell only: that cell
+    # goes last among its page's, where leaving the page costs no other cell a load.
+    leaves = Check(
+        "leaves",
+        "site",
+        (),
+        lambda visit: [],
+        lambda cell, p: cell.viewport.name == "desktop" and cell.media is None,
+        loads_pages=True,
+    )
+    ctx = Context(
+        Site.parse("http://127.0.0.1:1/"), profile, AxeRunner(_axe()), ("/a/", "/b/"), [], [leaves]
+    )
+    ordered = visit_order(cells, ctx)
+    names = [(c.page, c.viewport.name, c.media.name if c.media else "") for c in ordered]
+    assert names == [
+        ("/a/", "narrow", ""),
+        ("/a/", "desktop", "dark"),
+        ("/a/", "desktop", ""),
+        ("/b/", "narrow", ""),
+        ("/b/", "desktop", "dark"),
+        ("/b/", "desktop", ""),
+    ]
+
+
+def _judged(result: CellResult) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    def of(o: Outcome) -> tuple[str, str, list[tuple[str, str, str]]]:
+        return o.check, o.status, sorted((f.rule, f.selector, f.message) for f in o.findings)
+
+    return [of(o) for o in result.outcomes]
+
+
+def test_a_page_kept_from_the_cell_before_is_judged_as_one_loaded_for_its_cell(
+    checks_site: str, axe_runner: AxeRunner
+) -> None:
+    """Each fixture page is loaded once for its three cells (desktop, narrow, dark) in one
+    session, and once per cell in another: every check finds the same in both, the faults that
+    only one viewport or the dark scheme shows included. A page that can run script of its own
+    is never kept."""
+    dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
+    profile = Profile(media=(dark,))
+    pages = ["/reflow-wide.html", "/dark-scheme.html", "/focus-obscured.html"]
+    page_checks, visit_checks = select_checks(None)
+    ctx = Context(
+        Site.parse(checks_site), profile, axe_runner, tuple(pages), page_checks, visit_checks
+    )
+    cells = visit_order(build(profile, pages), ctx)
+    keeping, loading = Session.local(1), Session.local(2)
+    kept: list[Cell] = []
+    try:
+        for cell in cells:
+            if keeping.kept == page_key(cell):
+                kept.append(cell)
+            by_keeping = audit_cell(keeping, cell, ctx, keep=lambda: True)
+            by_loading = audit_cell(loading, cell, ctx)
+            assert loading.kept is None
+            assert by_keeping.error == by_loading.error == ""
+            assert _judged(by_keeping) == _judged(by_loading), cell.id
+            if cell.page == "/reflow-wide.html" and cell.viewport.name == "narrow":
+                assert ("reflow", "#wide") in found(by_keeping, "reflow")
+            if cell.page == "/dark-scheme.html" and cell.media:
+                assert found(by_keeping, "axe") == {("color-contrast", ".note")}
+            if cell.page == "/focus-obscured.html" and cell.media is None:
+                assert ("focus-not-obscured", "#under") in found(by_keeping, "keyboard")
+        assert kept == [cells[1], cells[2], cells[4], cells[5], cells[7], cells[8]]
+
+        scripted = Cell("/trap-tab.html", "", (), cells[0].viewport)
+        audit_cell(keeping, scripted, ctx, keep=lambda: True)
+        assert keeping.kept is None, "a page that can run script is loaded for each cell"
+
+        # A check that changed the page and could not put it back: loaded again for the next.
+        changes = Check(
+            "changes",
+            "generic",
+            (),
+            lambda visit: visit.driver.execute_script("document.body.dataset.changed = 1") or [],
+            lambda cell, p: True,
+            changes_page=True,
+            put_back=page_kept,
+        )
+        changing = Context(ctx.site, profile, axe_runner, tuple(pages), [changes], [])
+        result = audit_cell(keeping, cells[0], changing, keep=lambda: True)
+        assert result.error == ""
+        assert keeping.kept is None, "a page left changed is loaded for each cell"
+        audit_cell(
+            keeping,
+            cells[0],
+            Context(ctx.site, profile, axe_runner, tuple(pages), [], []),
+            keep=lambda: True,
+        )
+        assert keeping.kept == page_key(cells[0]), "and kept when nothing changed it"
+    finally:
+        keeping.quit()
+        loading.quit()

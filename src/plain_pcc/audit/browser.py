@@ -187,6 +187,11 @@ class Session:
     _viewport: Viewport | None = field(default=None, repr=False)
     _javascript: bool | None = field(default=None, repr=False)
     _text_percent: int | None = field(default=None, repr=False)
+    # What the page in the tab was loaded as (the runner's key), while it is exactly as loaded
+    # and can run no script of its own: set by the runner as a cell ends, forgotten as the next
+    # begins and by a new visitor. A cell of the same page and preferences judges it without
+    # loading it again.
+    kept: Any = field(default=None, repr=False)
 
     @classmethod
     def local(cls, number: int) -> Session:
@@ -366,7 +371,15 @@ class Session:
         self, viewport: Viewport, media: MediaCondition | None, javascript: bool = True
     ) -> None:
         """A new visitor: no cookies, the viewport, the media conditions, JavaScript on or off."""
+        self.kept = None
         self.cdp("Network.clearBrowserCookies", {})
+        self.emulate(viewport, media, javascript)
+
+    def emulate(
+        self, viewport: Viewport, media: MediaCondition | None, javascript: bool = True
+    ) -> None:
+        """The viewport, the media conditions, JavaScript on or off, the browser's text size at
+        its default; the cookies and the page in the tab stay as they are."""
         if viewport != self._viewport:
             self.cdp(
                 "Emulation.setDeviceMetricsOverride",

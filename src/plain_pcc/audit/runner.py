@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import itertools
 import threading
 import time
@@ -88,29 +89,44 @@ def _run(check: Check, visit: Visit) -> Outcome:
     return outcome
 
 
-def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, bool, list[Finding]]:
-    """A new visitor in the cell: cookies cleared, viewport, media, preferences, then the page.
+def page_key(cell: Cell) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What a cell's page is loaded as: its address and the preferences chosen on it."""
+    return cell.page, cell.preferences
+
+
+def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, bool, list[Finding], bool]:
+    """A new visitor in the cell: cookies cleared, viewport, media, preferences, then the page;
+    or, when the cell before left the same page with the same preferences exactly as loaded
+    (``Session.kept``), that page, in this cell's viewport and media. With no script of its
+    own to answer the change, the browser styles and lays out the same document again, as it
+    would have loaded it under them.
 
     Each setting is read back from the page: a viewport or media condition that did not take
-    means the cell cannot be judged; a preference the site did not apply is a finding.
+    means the cell cannot be judged; a preference the site did not apply is a finding. The last
+    value says whether the page was the one left in the tab.
     """
     url = ctx.site.url(cell.page)
-    session.reset(cell.viewport, cell.media, javascript=True)
+    kept = session.kept == page_key(cell)
+    session.kept = None
     wanted = dict(cell.preferences)
-    chosen = [p for p in ctx.profile.preferences if wanted[p.field] != p.default]
-    session.set_cookies(url, {p.cookie: wanted[p.field] for p in chosen if p.cookie})
-    by_form = [p for p in chosen if not p.cookie]
-    session.driver.get(url)
-    if by_form:
-        from .checks.site import NoPage, choose
-
-        visit = Visit(session, cell, url, ctx.site, ctx.profile)
-        for pref in by_form:
-            try:
-                choose(visit, pref, wanted[pref.field])
-            except NoPage as exc:
-                raise CouldNotRun(f"could not choose {pref.name}: {exc}") from exc
+    if kept:
+        session.emulate(cell.viewport, cell.media, javascript=True)
+    else:
+        session.reset(cell.viewport, cell.media, javascript=True)
+        chosen = [p for p in ctx.profile.preferences if wanted[p.field] != p.default]
+        session.set_cookies(url, {p.cookie: wanted[p.field] for p in chosen if p.cookie})
+        by_form = [p for p in chosen if not p.cookie]
         session.driver.get(url)
+        if by_form:
+            from .checks.site import NoPage, choose
+
+            visit = Visit(session, cell, url, ctx.site, ctx.profile)
+            for pref in by_form:
+                try:
+                    choose(visit, pref, wanted[pref.field])
+                except NoPage as exc:
+                    raise CouldNotRun(f"could not choose {pref.name}: {exc}") from exc
+            session.driver.get(url)
     selectors = [[p.field, p.current_selector()] for p in ctx.profile.preferences]
     queries = session.media_queries()
     state = run_js(session, "preference_state", selectors, queries)
@@ -131,16 +147,32 @@ def load(session: Session, cell: Cell, ctx: Context) -> tuple[str, bool, list[Fi
         for p in ctx.profile.preferences
         if state["state"][p.field] != wanted[p.field]
     ]
-    return url, state["html"], found
+    return url, state["html"], found, kept
 
 
-def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
+def _as_loaded(visit: Visit, changed_by: Check | None) -> bool:
+    """Whether the page is exactly as loaded (the last check that changed it put it back) and
+    can run no script of its own: False, never an error, when that cannot be told."""
+    try:
+        if visit.may_run_script():
+            return False
+        return changed_by is None or bool(changed_by.put_back and changed_by.put_back(visit))
+    except Exception:
+        return False
+
+
+def audit_cell(
+    session: Session, cell: Cell, ctx: Context, keep: Callable[[], bool] | None = None
+) -> CellResult:
+    """The cell's checks on its page. ``keep`` says, as the cell ends, whether a cell of the
+    same page and preferences is waiting: then a page left exactly as loaded is kept in the tab
+    for it."""
     start = time.perf_counter()
     result = CellResult(
         cell, ctx.site.url(cell.page), where=f"session {session.number} ({session.where})"
     )
     try:
-        url, html, setup = load(session, cell, ctx)
+        url, html, setup, kept = load(session, cell, ctx)
     except CouldNotRun as exc:
         result.error = str(exc)
         return result
@@ -149,6 +181,8 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
         result.error = f"the page could not be loaded: {getattr(exc, 'msg', None) or exc}"
         return result
     visit = Visit(session, cell, url, ctx.site, ctx.profile, ctx.pages, ctx.axe, html=html)
+    if kept:
+        visit.scripted = False  # the same document, read as it was loaded
     axe = Outcome("axe", findings=setup)
     t = time.perf_counter()
     try:
@@ -173,9 +207,11 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
             visit.reload()
         result.outcomes.append(_run(check, visit))
         changed_by = check if check.changes_page else None
+    left = False  # whether a check went to other pages
     for check in ctx.visit_checks:
         if not check.applies(cell, ctx.profile):
             continue
+        left = True
         try:
             session.reset(cell.viewport, cell.media, javascript=True)
             if not check.loads_pages:
@@ -187,9 +223,33 @@ def audit_cell(session: Session, cell: Cell, ctx: Context) -> CellResult:
             )
             continue
         result.outcomes.append(_run(check, visit))
+    if keep is not None and not left and keep() and _as_loaded(visit, changed_by):
+        session.kept = page_key(cell)
     result.data = visit.data
     result.seconds = time.perf_counter() - start
     return result
+
+
+def leaves_page(cell: Cell, ctx: Context) -> bool:
+    """Whether the cell's checks leave its page other than as loaded: one goes to other pages,
+    or one changes the page with no way to put it back."""
+    return any(c.applies(cell, ctx.profile) for c in ctx.visit_checks) or any(
+        c.applies(cell, ctx.profile) and c.changes_page and c.put_back is None for c in ctx.checks
+    )
+
+
+def visit_order(cells: list[Cell], ctx: Context) -> list[Cell]:
+    """The cells of each page and preferences together, where the first of them is in the
+    matrix; among them, those that leave the page as loaded first, so that one load serves as
+    many cells as it can."""
+    together: dict[tuple[str, tuple[tuple[str, str], ...]], list[Cell]] = {}
+    for cell in cells:
+        together.setdefault(page_key(cell), []).append(cell)
+    return [
+        cell
+        for group in together.values()
+        for cell in sorted(group, key=lambda c: leaves_page(c, ctx))
+    ]
 
 
 # How far down the waiting cells a session looks for one it can take as it is.
@@ -197,28 +257,51 @@ LOOKAHEAD = 8
 
 
 class Jobs:
-    """The cells waiting for a session, in the matrix's order. A session takes the first of the
-    next few that needs no change of viewport or emulated media, else the next one: a change
-    costs a round trip and a new layout of the page it leaves (through a Grid, more hops)."""
+    """The cells waiting for sessions, in the order given. A session takes a cell of the page it
+    has kept as loaded (the same page and preferences), if one waits: it needs no load at all.
+    Else it takes from the next few cells, leaving those of a page another session is on (it
+    may keep that page for them), the first that needs no change of viewport or emulated media
+    (a change costs a round trip and a new layout of the page it leaves; through a Grid, more
+    hops), else the first; with nothing else near, it takes another session's."""
 
     def __init__(self, cells: list[Cell]) -> None:
         self._waiting = collections.deque(Job(cell) for cell in cells)
         self._lock = threading.Lock()
+        self._on: dict[int, tuple[str, tuple[tuple[str, str], ...]]] = {}  # by session number
 
     def put(self, job: Job) -> None:
         with self._lock:
             self._waiting.append(job)
 
+    def waiting_for(self, cell: Cell) -> bool:
+        """Whether a cell of the same page and preferences waits."""
+        key = page_key(cell)
+        with self._lock:
+            return any(page_key(job.cell) == key for job in self._waiting)
+
     def take(self, session: Session | None = None) -> Job | None:
         with self._lock:
             if not self._waiting:
                 return None
+            index = 0 if session is None else self._choose(session)
+            job = self._waiting[index]
+            del self._waiting[index]
             if session is not None:
-                for index, job in enumerate(itertools.islice(self._waiting, LOOKAHEAD)):
-                    if session.is_set_for(job.cell.viewport, job.cell.media):
-                        del self._waiting[index]
-                        return job
-            return self._waiting.popleft()
+                self._on[session.number] = page_key(job.cell)
+            return job
+
+    def _choose(self, session: Session) -> int:
+        if session.kept is not None:
+            for index, job in enumerate(self._waiting):
+                if page_key(job.cell) == session.kept:
+                    return index
+        others = {key for number, key in self._on.items() if number != session.number}
+        near = list(enumerate(itertools.islice(self._waiting, LOOKAHEAD)))
+        free = [(i, job) for i, job in near if page_key(job.cell) not in others] or near
+        for index, job in free:
+            if session.is_set_for(job.cell.viewport, job.cell.media):
+                return index
+        return free[0][0]
 
 
 @dataclass
@@ -236,7 +319,7 @@ class Pool:
     def run(
         self, cells: list[Cell], ctx: Context, progress: Callable[[int, int], None] | None = None
     ) -> None:
-        jobs = Jobs(cells)
+        jobs = Jobs(visit_order(cells, ctx))
         lock = threading.Lock()
         outstanding = [len(cells)]
         fatal: list[BaseException] = []
@@ -277,7 +360,9 @@ class Pool:
                     time.sleep(0.1)
                     continue
                 try:
-                    result = audit_cell(session, job.cell, ctx)
+                    result = audit_cell(
+                        session, job.cell, ctx, functools.partial(jobs.waiting_for, job.cell)
+                    )
                 except AxeError as exc:
                     with lock:
                         fatal.append(exc)

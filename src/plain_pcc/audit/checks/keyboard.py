@@ -38,6 +38,14 @@ def keys_undone(visit: Visit) -> bool:
     return page_kept(visit, "focus_undo")
 
 
+def walk_undone(visit: Visit) -> bool:
+    """After the keyboard walk, on a page that can run no script of its own (nothing but the
+    keys changed it): its recording stopped, its keys undone, and whether the page is then as
+    it was kept. On a page that can, False: a trap may still act on anything after the walk, so
+    the page is loaded again."""
+    return not visit.may_run_script() and keys_undone(visit)
+
+
 def skip_link(visit: Visit) -> list[Finding]:
     if not is_html(visit):
         raise NotApplicable("not an HTML document")
@@ -310,5 +318,6 @@ CHECKS = (
         keyboard,
         default_cells,
         changes_page=True,
+        put_back=walk_undone,
     ),
 )
