@@ -247,11 +247,11 @@ def test_a_session_takes_a_cell_it_is_already_set_for_and_every_cell_is_taken_on
 def test_a_session_takes_the_cells_of_the_page_it_kept_and_leaves_another_sessions_page() -> None:
     dark = MediaCondition("dark", (("prefers-color-scheme", "dark"),))
     cells = build(Profile(media=(dark,)), ["/a/", "/b/", "/c/"])  # desktop, narrow, dark each
-    desktop = cells[0].viewport
+    desktop, narrow = cells[0].viewport, cells[1].viewport
     jobs = Jobs(cells)
-    one, two = _SetFor(desktop, number=1), _SetFor(desktop, number=2)
+    one, two = _SetFor(desktop, number=1), _SetFor(narrow, number=2)
     first = jobs.take(one)  # type: ignore[arg-type]
-    # Session 1 is on /a/: session 2 leaves its cells for it, set for desktop or not.
+    # Session 1 is on /a/: session 2, set for narrow, leaves /a/'s narrow cell for it.
     second = jobs.take(two)  # type: ignore[arg-type]
     # Session 1 kept /a/ as loaded: its next cell of /a/, though not set for its viewport.
     one.kept = page_key(cells[0])
@@ -259,14 +259,20 @@ def test_a_session_takes_the_cells_of_the_page_it_kept_and_leaves_another_sessio
     assert first is not None
     assert second is not None
     assert third is not None
-    assert [first.cell, second.cell, third.cell] == [cells[0], cells[3], cells[1]]
+    assert [first.cell, second.cell, third.cell] == [cells[0], cells[4], cells[1]]
     assert jobs.waiting_for(cells[0]), "the dark cell of /a/ waits"
-    # A kept page with nothing left to audit on it is no reason to wait: the next cell near.
-    one.kept = page_key(cells[3])
-    two.kept = None
-    fourth = jobs.take(one)  # type: ignore[arg-type]
+    # Session 2 kept /b/: its desktop cell next, though set for narrow.
+    two.kept = page_key(cells[4])
+    fourth = jobs.take(two)  # type: ignore[arg-type]
     assert fourth is not None
-    assert fourth.cell == cells[4], "/b/ narrow, the kept page's own"
+    assert fourth.cell == cells[3]
+    # A kept page with nothing left to audit on it: the first cell near that no other session
+    # is on (/a/ and /b/ each have their dark cell waiting for their sessions).
+    three = _SetFor(desktop, number=3)
+    three.kept = ("/gone/", ())
+    fifth = jobs.take(three)  # type: ignore[arg-type]
+    assert fifth is not None
+    assert fifth.cell == cells[6], "/c/ desktop"
     # Only another session's page left near: taken all the same.
     rest = Jobs([cells[2]])
     rest.take(_SetFor(desktop, number=3))  # session 3 is on /a/ now

@@ -25,7 +25,7 @@ from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnecti
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from .devtools import DevTools, DevToolsError, endpoint
-from .matrix import Viewport
+from .matrix import Combo, Viewport
 from .profile import MediaCondition
 
 CHROMIUM = "/usr/bin/chromium"
@@ -191,7 +191,7 @@ class Session:
     # and can run no script of its own: set by the runner as a cell ends, forgotten as the next
     # begins and by a new visitor. A cell of the same page and preferences judges it without
     # loading it again.
-    kept: Any = field(default=None, repr=False)
+    kept: tuple[str, Combo] | None = field(default=None, repr=False)
 
     @classmethod
     def local(cls, number: int) -> Session:

@@ -19,7 +19,7 @@ from .browser import BrowserError, Session
 from .checks import Check, Visit, all_checks, run_js, site_checks
 from .discovery import Site
 from .findings import CouldNotRun, Finding, NotApplicable, Outcome, finding, from_axe
-from .matrix import Cell
+from .matrix import Cell, Combo
 from .profile import Profile
 
 MAX_RETRIES = 2
@@ -89,7 +89,7 @@ def _run(check: Check, visit: Visit) -> Outcome:
     return outcome
 
 
-def page_key(cell: Cell) -> tuple[str, tuple[tuple[str, str], ...]]:
+def page_key(cell: Cell) -> tuple[str, Combo]:
     """What a cell's page is loaded as: its address and the preferences chosen on it."""
     return cell.page, cell.preferences
 
@@ -242,7 +242,7 @@ def visit_order(cells: list[Cell], ctx: Context) -> list[Cell]:
     """The cells of each page and preferences together, where the first of them is in the
     matrix; among them, those that leave the page as loaded first, so that one load serves as
     many cells as it can."""
-    together: dict[tuple[str, tuple[tuple[str, str], ...]], list[Cell]] = {}
+    together: dict[tuple[str, Combo], list[Cell]] = {}
     for cell in cells:
         together.setdefault(page_key(cell), []).append(cell)
     return [
@@ -267,7 +267,7 @@ class Jobs:
     def __init__(self, cells: list[Cell]) -> None:
         self._waiting = collections.deque(Job(cell) for cell in cells)
         self._lock = threading.Lock()
-        self._on: dict[int, tuple[str, tuple[tuple[str, str], ...]]] = {}  # by session number
+        self._on: dict[int, tuple[str, Combo]] = {}  # by session number
 
     def put(self, job: Job) -> None:
         with self._lock:
