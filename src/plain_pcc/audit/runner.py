@@ -180,9 +180,18 @@ def audit_cell(
         _alive_or_lost(session, exc)
         result.error = f"the page could not be loaded: {getattr(exc, 'msg', None) or exc}"
         return result
-    visit = Visit(session, cell, url, ctx.site, ctx.profile, ctx.pages, ctx.axe, html=html)
-    if kept:
-        visit.scripted = False  # the same document, read as it was loaded
+    # A kept page is the same document, already read as served: it runs no script.
+    visit = Visit(
+        session,
+        cell,
+        url,
+        ctx.site,
+        ctx.profile,
+        ctx.pages,
+        ctx.axe,
+        html=html,
+        scripted=False if kept else None,
+    )
     axe = Outcome("axe", findings=setup)
     t = time.perf_counter()
     try:
