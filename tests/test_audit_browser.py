@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from plain_pcc.audit import browser
+from plain_pcc.audit.frames import CLOCK_ARGS
 from plain_pcc.audit.localsite import LiveServer
 
 
@@ -45,6 +46,12 @@ def test_only_a_full_browser_is_asked_for_its_headless_mode(binary: str, headles
     arguments = browser._options(binary).arguments
     assert ("--headless=new" in arguments) is headless
     assert "--no-sandbox" in arguments
+
+
+def test_a_clocked_browser_is_asked_to_leave_its_frames_to_the_audit() -> None:
+    shell = "/usr/lib/chromium/chromium-headless-shell"
+    assert set(CLOCK_ARGS) <= set(browser._options(shell, clocked=True).arguments)
+    assert not set(CLOCK_ARGS) & set(browser._options(shell).arguments)
 
 
 def test_one_more_local_browser_than_the_cores_it_may_use(monkeypatch: pytest.MonkeyPatch) -> None:

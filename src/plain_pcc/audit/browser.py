@@ -25,6 +25,7 @@ from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnecti
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from .devtools import DevTools, DevToolsError, endpoint
+from .frames import CLOCK_ARGS, FrameClock
 from .matrix import Combo, Viewport
 from .profile import MediaCondition
 
@@ -159,12 +160,13 @@ def browser_binary() -> str:
     return HEADLESS_SHELL if os.access(HEADLESS_SHELL, os.X_OK) else CHROMIUM
 
 
-def _options(binary: str) -> webdriver.ChromeOptions:
+def _options(binary: str, clocked: bool = False) -> webdriver.ChromeOptions:
+    """The browser's options; ``clocked``, its frames left to a frame clock (``frames``)."""
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     if not is_headless_shell(binary):
         options.add_argument("--headless=new")
-    for arg in CHROMIUM_ARGS:
+    for arg in CHROMIUM_ARGS + (CLOCK_ARGS if clocked else ()):
         options.add_argument(arg)
     return options
 
@@ -192,12 +194,18 @@ class Session:
     # begins and by a new visitor. A cell of the same page and preferences judges it without
     # loading it again.
     kept: tuple[str, Combo] | None = field(default=None, repr=False)
+    # What makes the tab's frames, when the browser leaves them to the audit (``frames``).
+    clock: FrameClock | None = field(default=None, repr=False)
 
     @classmethod
     def local(cls, number: int) -> Session:
         """Headless Chromium at explicit paths: Selenium never downloads a driver. chromedriver
         makes the browser's profile in a temporary folder and removes it on quit (given a
-        profile of its own, it opens no first page, and the headless shell then has none)."""
+        profile of its own, it opens no first page, and the headless shell then has none).
+
+        The headless shell leaves its frames to a frame clock, which has them run without
+        being drawn; a shell that then makes no frame when asked is quit, and started again
+        making its own. Chromium's own headless mode always makes its own."""
         os.environ.setdefault("SE_OFFLINE", "true")
         chromium = Path(browser_binary())
         chromedriver = Path(os.environ.get(CHROMEDRIVER_VARIABLE, CHROMEDRIVER))
@@ -207,15 +215,21 @@ class Session:
                     f"{path} is missing: install Chromium and its driver "
                     "(on Debian: apt-get install chromium-headless-shell chromium-driver)"
                 )
-        try:
-            driver = webdriver.Chrome(
-                service=Service(executable_path=str(chromedriver)), options=_options(str(chromium))
-            )
-        except WebDriverException as exc:
-            raise BrowserError(f"Chromium did not start: {exc.msg}") from exc
-        session = cls(driver, "local", number)
-        session._prepare()
-        return session
+        clocked = is_headless_shell(str(chromium))
+        while True:
+            try:
+                driver = webdriver.Chrome(
+                    service=Service(executable_path=str(chromedriver)),
+                    options=_options(str(chromium), clocked),
+                )
+            except WebDriverException as exc:
+                raise BrowserError(f"Chromium did not start: {exc.msg}") from exc
+            session = cls(driver, "local", number)
+            session._prepare()
+            if not clocked or session._start_clock():
+                return session
+            session.quit()
+            clocked = False
 
     @classmethod
     def remote(cls, url: str, number: int) -> Session:
@@ -254,6 +268,20 @@ class Session:
         # the page is told it always has it, so that the checks that judge focus styles never
         # depend on which window the machine focused last.
         self.cdp("Emulation.setFocusEmulationEnabled", {"enabled": True})
+
+    def _start_clock(self) -> bool:
+        """The frame clock, on a socket of its own to this session's tab: whether it made its
+        first frame."""
+        try:
+            url = endpoint(self.driver.capabilities)
+            if not url:
+                return False
+            self.clock = FrameClock.start(
+                url, self.driver.current_window_handle, DEVTOOLS_TIMEOUT_S
+            )
+        except (OSError, ValueError, KeyError, DevToolsError):
+            return False
+        return True
 
     @property
     def version(self) -> str:
@@ -360,6 +388,8 @@ class Session:
         return True
 
     def quit(self) -> None:
+        if self.clock is not None:
+            self.clock.stop()
         if self.devtools is not None:
             self.devtools.close()
         with contextlib.suppress(Exception):

@@ -94,6 +94,11 @@ class DevTools:
             raise DevToolsError(f"{method}: {error.get('message', error)}")
         return answer.get("result", {})
 
+    @property
+    def closed(self) -> bool:
+        """Whether the socket is gone: closed here, or by the browser."""
+        return not self._socket.connected
+
     def close(self) -> None:
         with contextlib.suppress(OSError, websocket.WebSocketException):
             self._socket.close()
