@@ -1,7 +1,9 @@
 """The frame clock, in a real headless shell: a page sees its frames come (animation frame
 callbacks, CSS animations, resize observers, the pointer's moves) while the clock runs, and
-none once it stops, so the browser makes none of its own; Chromium's own headless mode, which
-cannot leave its frames to the audit, makes its own and gets no clock."""
+none once it stops, so the browser makes none of its own; the same through a Selenium Grid.
+Chromium's own headless mode, which cannot leave its frames to the audit, makes its own and
+gets no clock; given the clock's flags all the same, it makes no frame when asked, and is
+started again making its own."""
 
 from __future__ import annotations
 
@@ -12,7 +14,11 @@ from typing import Any
 import pytest
 from conftest import DESKTOP, NARROW
 from fixtures.server import files_app
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from seleniumgrid import Grid
 
+from plain_pcc.audit import browser
 from plain_pcc.audit.browser import CHROMIUM, CHROMIUM_VARIABLE, Session
 from plain_pcc.audit.devtools import DevToolsError, endpoint
 from plain_pcc.audit.frames import RATE_HZ, FrameClock
@@ -65,6 +71,11 @@ def test_a_page_sees_its_frames_come_from_the_clock(clocked: Session, frames_sit
 
 
 def test_once_the_clock_stops_the_page_sees_no_frame(clocked: Session, frames_site: str) -> None:
+    stops_the_clock(clocked, frames_site)
+
+
+def stops_the_clock(clocked: Session, frames_site: str) -> None:
+    """Frames come while the clock runs, none after it stops; timers still run."""
     clocked.reset(DESKTOP, None)
     clocked.driver.get(frames_site + "/")
     assert eventually(lambda: clocked.evaluate(SEEN)["frames"] >= 3)
@@ -89,6 +100,41 @@ def test_chromium_headless_mode_makes_its_own_frames(
             FrameClock.start(
                 endpoint(session.driver.capabilities), session.driver.current_window_handle, 10
             )
+        session.reset(DESKTOP, None)
+        session.driver.get(frames_site + "/")
+        assert eventually(lambda: session.evaluate(SEEN)["frames"] >= 3)
+    finally:
+        session.quit()
+
+
+def test_a_grid_browser_leaves_its_frames_to_the_clock_too(frames_site: str) -> None:
+    with Grid(nodes=1) as grid:
+        session = Session.remote(grid.url, 1)
+        try:
+            assert session.clock is not None
+            stops_the_clock(session, frames_site)
+        finally:
+            session.quit()
+
+
+def test_a_browser_that_makes_no_frame_when_asked_is_started_again_making_its_own(
+    frames_site: str,
+) -> None:
+    # Chromium's headless mode takes the clock's flags, then knows no command to make a frame.
+    started: list[bool] = []
+
+    def start(clocked: bool) -> Session:
+        started.append(clocked)
+        options = browser._options(CHROMIUM, clocked)
+        driver = webdriver.Chrome(service=Service(browser.CHROMEDRIVER), options=options)
+        session = Session(driver, "local", 1)
+        session._prepare()
+        return session
+
+    session = Session._clocked(start, clockable=True)
+    try:
+        assert started == [True, False]
+        assert session.clock is None
         session.reset(DESKTOP, None)
         session.driver.get(frames_site + "/")
         assert eventually(lambda: session.evaluate(SEEN)["frames"] >= 3)

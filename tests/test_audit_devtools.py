@@ -72,6 +72,9 @@ def fake_browser() -> Iterator[str]:
             command = json.loads(message)
             if command["method"] == "Target.attachToTarget":
                 connection.send(json.dumps({"id": command["id"], "result": {"sessionId": "s"}}))
+            elif ANSWERS[0] is None:  # the browser's end drops the socket
+                ANSWERS.pop(0)
+                connection.close()
             else:
                 connection.send(ANSWERS.pop(0) % command["id"], text=True)
 
@@ -82,7 +85,7 @@ def fake_browser() -> Iterator[str]:
         server.shutdown()
 
 
-ANSWERS: list[bytes] = []
+ANSWERS: list[bytes | None] = []
 
 
 def test_an_answer_is_read_as_utf8_and_a_bad_byte_fails_the_command(fake_browser: str) -> None:
@@ -97,3 +100,13 @@ def test_an_answer_is_read_as_utf8_and_a_bad_byte_fails_the_command(fake_browser
             socket.send("Runtime.evaluate", {})
     finally:
         socket.close()
+
+
+def test_a_socket_the_browser_dropped_is_closed_all_the_same(fake_browser: str) -> None:
+    ANSWERS[:] = [None]
+    socket = devtools.DevTools.connect(fake_browser, "tab", timeout=5)
+    with pytest.raises(devtools.DevToolsError, match="HeadlessExperimental.beginFrame"):
+        socket.send("HeadlessExperimental.beginFrame", {})
+    assert socket.closed
+    socket.close()
+    assert socket._socket.sock is None  # the operating system's socket closed, not leaked

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,8 +205,7 @@ class Session:
         profile of its own, it opens no first page, and the headless shell then has none).
 
         The headless shell leaves its frames to a frame clock, which has them run without
-        being drawn; a shell that then makes no frame when asked is quit, and started again
-        making its own. Chromium's own headless mode always makes its own."""
+        being drawn (``_clocked``); Chromium's own headless mode always makes its own."""
         os.environ.setdefault("SE_OFFLINE", "true")
         chromium = Path(browser_binary())
         chromedriver = Path(os.environ.get(CHROMEDRIVER_VARIABLE, CHROMEDRIVER))
@@ -215,8 +215,8 @@ class Session:
                     f"{path} is missing: install Chromium and its driver "
                     "(on Debian: apt-get install chromium-headless-shell chromium-driver)"
                 )
-        clocked = is_headless_shell(str(chromium))
-        while True:
+
+        def start(clocked: bool) -> Session:
             try:
                 driver = webdriver.Chrome(
                     service=Service(executable_path=str(chromedriver)),
@@ -226,33 +226,52 @@ class Session:
                 raise BrowserError(f"Chromium did not start: {exc.msg}") from exc
             session = cls(driver, "local", number)
             session._prepare()
-            if not clocked or session._start_clock():
-                return session
-            session.quit()
-            clocked = False
+            return session
+
+        return Session._clocked(start, is_headless_shell(str(chromium)))
 
     @classmethod
     def remote(cls, url: str, number: int) -> Session:
         """A Chromium on a Selenium Grid; DevTools calls go through the Grid's CDP endpoint.
-        The node starts the browser a local run would (``browser_binary``)."""
-        executor = ChromiumRemoteConnection(url, vendor_prefix="goog", browser_name="chrome")
-        try:
-            driver = webdriver.Remote(command_executor=executor, options=_options(browser_binary()))
-        except WebDriverException as exc:
-            raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
-        except OSError as exc:
-            raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
-        node = grid_node(url, str(driver.session_id))
-        session = cls(driver, f"{url} node {node}" if node else url, number)
-        try:
-            session._prepare()
-        except WebDriverException as exc:
+        The node starts the browser a local run would (``browser_binary``), and its frames
+        are left to a frame clock as a local one's are (``_clocked``): the clock's socket goes
+        through the Grid too."""
+
+        def start(clocked: bool) -> Session:
+            executor = ChromiumRemoteConnection(url, vendor_prefix="goog", browser_name="chrome")
+            options = _options(browser_binary(), clocked)
+            try:
+                driver = webdriver.Remote(command_executor=executor, options=options)
+            except WebDriverException as exc:
+                raise BrowserError(f"the Grid at {url} gave no browser: {exc.msg}") from exc
+            except OSError as exc:
+                raise BrowserError(f"cannot reach the Grid at {url}: {exc}") from exc
+            node = grid_node(url, str(driver.session_id))
+            session = cls(driver, f"{url} node {node}" if node else url, number)
+            try:
+                session._prepare()
+            except WebDriverException as exc:
+                session.quit()
+                raise BrowserError(
+                    f"the Grid at {url} gave a browser without the DevTools protocol the checks "
+                    f"need: {exc.msg}"
+                ) from exc
+            return session
+
+        return Session._clocked(start, is_headless_shell(browser_binary()))
+
+    @staticmethod
+    def _clocked(start: Callable[[bool], Session], clockable: bool) -> Session:
+        """A session from ``start``, its frames left to a frame clock where the browser can
+        leave them (``clockable``: the headless shell); a browser that then makes no frame
+        when asked, or whose clock cannot reach it, is quit, and started again making its own
+        frames."""
+        if clockable:
+            session = start(True)
+            if session._start_clock():
+                return session
             session.quit()
-            raise BrowserError(
-                f"the Grid at {url} gave a browser without the DevTools protocol the checks "
-                f"need: {exc.msg}"
-            ) from exc
-        return session
+        return start(False)
 
     def _prepare(self) -> None:
         self.driver.set_page_load_timeout(30)
@@ -271,7 +290,10 @@ class Session:
 
     def _start_clock(self) -> bool:
         """The frame clock, on a socket of its own to this session's tab: whether it made its
-        first frame."""
+        first frame. No clock without a socket of the session's own: the clock's would fail the
+        same way."""
+        if self.devtools is None:
+            return False
         try:
             url = endpoint(self.driver.capabilities)
             if not url:

@@ -102,3 +102,6 @@ class DevTools:
     def close(self) -> None:
         with contextlib.suppress(OSError, websocket.WebSocketException):
             self._socket.close()
+        # A socket the browser's end dropped is no longer "connected", and websocket-client's
+        # close then leaves it open: shut it whatever its state.
+        self._socket.shutdown()  # type: ignore[no-untyped-call]
