@@ -1,4 +1,4 @@
-"""The frame clock: a local browser's frames, run by the audit instead of by a display.
+"""The frame clock: a browser's frames, run by the audit instead of by a display.
 
 The audit reads pages, never pixels: it asks for styles, boxes, the element at a point, the
 accessibility of the DOM, and never takes a screenshot. Yet a browser with a page open makes a
@@ -82,7 +82,8 @@ class FrameClock:
                 if self._devtools.closed:
                     self._devtools.close()
                     return
-                # A tab between two documents has no frame to make: the next tick asks again.
+                # Refused with the socket still open: the next tick asks again. Whether the
+                # browser itself is gone is the session's to find out (``Session.alive``).
 
     def stop(self) -> None:
         """No more frames: the thread ends, its socket closed (which ends a frame it waits for)."""
