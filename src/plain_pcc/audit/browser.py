@@ -289,19 +289,16 @@ class Session:
         self.cdp("Emulation.setFocusEmulationEnabled", {"enabled": True})
 
     def _start_clock(self) -> bool:
-        """The frame clock, on a socket of its own to this session's tab: whether it made its
-        first frame. No clock without a socket of the session's own: the clock's would fail the
-        same way."""
+        """The frame clock, on a socket of its own to this session's tab, at the endpoint the
+        session's own socket came from: whether it made its first frame. No clock without a
+        socket of the session's own: the clock's would fail the same way."""
         if self.devtools is None:
             return False
         try:
-            url = endpoint(self.driver.capabilities)
-            if not url:
-                return False
             self.clock = FrameClock.start(
-                url, self.driver.current_window_handle, DEVTOOLS_TIMEOUT_S
+                self.devtools.url, self.driver.current_window_handle, DEVTOOLS_TIMEOUT_S
             )
-        except (OSError, ValueError, KeyError, DevToolsError):
+        except (OSError, DevToolsError):
             return False
         return True
 

@@ -46,8 +46,9 @@ def endpoint(capabilities: Mapping[str, Any], timeout: float = 10) -> str:
 class DevTools:
     """Commands to one tab, over one socket, one at a time (a session is one thread's)."""
 
-    def __init__(self, socket: websocket.WebSocket) -> None:
+    def __init__(self, socket: websocket.WebSocket, url: str) -> None:
         self._socket = socket
+        self.url = url  # the browser-wide endpoint it was opened on
         self._ids = itertools.count(1)
         self._session = ""
 
@@ -65,7 +66,7 @@ class DevTools:
             )
         except (OSError, websocket.WebSocketException) as exc:
             raise DevToolsError(f"no DevTools socket at {url}: {exc}") from exc
-        devtools = cls(socket)
+        devtools = cls(socket, url)
         try:
             attached = devtools.send("Target.attachToTarget", {"targetId": target, "flatten": True})
         except DevToolsError:

@@ -37,20 +37,20 @@ class FrameClock:
     """A thread asking one tab for a frame ``RATE_HZ`` times a second, until stopped or its
     socket closes (the browser quit)."""
 
-    def __init__(self, devtools: DevTools, rate_hz: float = RATE_HZ) -> None:
+    def __init__(self, devtools: DevTools) -> None:
         self._devtools = devtools
-        self._period = 1 / rate_hz
+        self._period = 1 / RATE_HZ
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.frames = 0
 
     @classmethod
-    def start(cls, url: str, target: str, timeout: float, rate_hz: float = RATE_HZ) -> FrameClock:
+    def start(cls, url: str, target: str, timeout: float) -> FrameClock:
         """A clock for the tab ``target``, its first frame made before it is returned: a
         DevToolsError if the browser cannot be asked for frames (not started to leave them to a
         client, or a browser without the command)."""
         devtools = DevTools.connect(url, target, timeout)
-        clock = cls(devtools, rate_hz)
+        clock = cls(devtools)
         try:
             clock.frame()
         except DevToolsError:
